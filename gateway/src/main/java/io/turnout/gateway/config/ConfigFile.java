@@ -1,0 +1,106 @@
+package io.turnout.gateway.config;
+
+import io.turnout.gateway.snapshot.Snapshot;
+import io.turnout.gateway.snapshot.SnapshotJson;
+import io.turnout.gateway.snapshot.SnapshotValidator;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads and validates the gateway's config file (YAML, or JSON). */
+public final class ConfigFile {
+  private ConfigFile() {}
+
+  /**
+   * Reads {@code file} and validates it whole.
+   *
+   * @throws ConfigException naming each bad field (or the file, when it cannot be read)
+   */
+  public static GatewayConfig load(Path file) throws ConfigException {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new ConfigException(List.of(file + ": cannot be read (" + e + ")"));
+    }
+    return parse(text);
+  }
+
+  /** Parses and validates config text. */
+  public static GatewayConfig parse(String text) throws ConfigException {
+    if (text.isBlank()) {
+      return GatewayConfig.defaults();
+    }
+    GatewayConfig config = SnapshotJson.read(SnapshotJson.yaml(), text, GatewayConfig.class);
+    validate(config);
+    return config;
+  }
+
+  /** Checks every section; the hosts with {@link SnapshotValidator}. */
+  public static void validate(GatewayConfig c) throws ConfigException {
+    List<String> problems = new ArrayList<>();
+    checkPort(c.listen().http(), "listen.http", problems);
+    checkPort(c.listen().admin(), "listen.admin", problems);
+    if (c.listen().http() != 0 && c.listen().http().equals(c.listen().admin())) {
+      problems.add("listen.admin: must differ from listen.http");
+    }
+    SnapshotValidator.validateAffinity(c.affinity(), "affinity", problems);
+    if (c.affinity().secretFile() != null
+        && !Files.isReadable(Path.of(c.affinity().secretFile()))) {
+      problems.add("affinity.secretFile: '" + c.affinity().secretFile() + "' cannot be read");
+    }
+    if (c.preview().token() != null && c.preview().token().isEmpty()) {
+      problems.add("preview.token: must not be empty (leave it out to disable dark previews)");
+    }
+    for (int i = 0; i < c.trustedProxies().size(); i++) {
+      try {
+        Cidr.parse(c.trustedProxies().get(i));
+      } catch (IllegalArgumentException e) {
+        problems.add("trustedProxies[" + i + "]: " + e.getMessage());
+      }
+    }
+    positive(c.upstream().connectTimeout().toMillis(), "upstream.connectTimeout", problems);
+    notNegative(c.upstream().responseTimeout().toMillis(), "upstream.responseTimeout", problems);
+    positive(c.upstream().idleTimeout().toMillis(), "upstream.idleTimeout", problems);
+    positive(
+        c.upstream().maxConnectionsPerEndpoint(), "upstream.maxConnectionsPerEndpoint", problems);
+    positive(c.limits().maxUriLength(), "limits.maxUriLength", problems);
+    positive(c.limits().maxHeaderSize(), "limits.maxHeaderSize", problems);
+    notNegative(c.limits().maxBodySize(), "limits.maxBodySize", problems);
+    positive(c.limits().headerReadTimeout().toMillis(), "limits.headerReadTimeout", problems);
+    positive(c.limits().keepAliveTimeout().toMillis(), "limits.keepAliveTimeout", problems);
+    positive(c.limits().maxConnections(), "limits.maxConnections", problems);
+    notNegative(c.shutdown().drainDelay().toMillis(), "shutdown.drainDelay", problems);
+    notNegative(c.shutdown().timeout().toMillis(), "shutdown.timeout", problems);
+    SnapshotValidator.validateHosts(c.hosts(), "hosts", problems);
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
+  }
+
+  /** The routes of a config file as a snapshot with the given version. */
+  public static Snapshot snapshotOf(GatewayConfig config, long version) {
+    return new Snapshot(version, config.hosts());
+  }
+
+  private static void checkPort(int port, String field, List<String> problems) {
+    if (port < 0 || port > 65535) {
+      problems.add(field + ": must be 0..65535, was " + port);
+    }
+  }
+
+  private static void positive(long value, String field, List<String> problems) {
+    if (value <= 0) {
+      problems.add(field + ": must be > 0, was " + value);
+    }
+  }
+
+  private static void notNegative(long value, String field, List<String> problems) {
+    if (value < 0) {
+      problems.add(field + ": must be >= 0, was " + value);
+    }
+  }
+}

@@ -1,0 +1,35 @@
+package io.turnout.gateway.config;
+
+import java.time.Duration;
+
+/**
+ * Limits on what clients may send, and how long they may take.
+ *
+ * @param maxUriLength longest request line; longer gets 414 (default 8192)
+ * @param maxHeaderSize total size of the request headers; larger gets 431 (default 16384)
+ * @param maxBodySize largest request body in bytes; larger gets 413. 0 means no limit (default)
+ * @param headerReadTimeout time to receive a request's headers once it started; exceeded gets 408
+ *     (default 10s)
+ * @param keepAliveTimeout an idle client connection between requests is closed after this (default
+ *     60s)
+ * @param maxConnections concurrent client connections; more are closed at accept (default 10000)
+ */
+public record LimitSettings(
+    Integer maxUriLength,
+    Integer maxHeaderSize,
+    Long maxBodySize,
+    Duration headerReadTimeout,
+    Duration keepAliveTimeout,
+    Integer maxConnections) {
+  public static final LimitSettings DEFAULTS =
+      new LimitSettings(null, null, null, null, null, null);
+
+  public LimitSettings {
+    maxUriLength = maxUriLength == null ? 8192 : maxUriLength;
+    maxHeaderSize = maxHeaderSize == null ? 16384 : maxHeaderSize;
+    maxBodySize = maxBodySize == null ? 0L : maxBodySize;
+    headerReadTimeout = headerReadTimeout == null ? Duration.ofSeconds(10) : headerReadTimeout;
+    keepAliveTimeout = keepAliveTimeout == null ? Duration.ofSeconds(60) : keepAliveTimeout;
+    maxConnections = maxConnections == null ? 10_000 : maxConnections;
+  }
+}

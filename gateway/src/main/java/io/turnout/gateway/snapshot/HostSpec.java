@@ -1,0 +1,24 @@
+package io.turnout.gateway.snapshot;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.turnout.gateway.config.AffinitySettings;
+import java.util.List;
+
+/**
+ * A virtual host: an exact name ({@code shop.example.com}), a wildcard ({@code *.example.com}) or
+ * the catch-all {@code *}.
+ *
+ * @param host the name as configured; compared case-insensitively
+ * @param routes path-prefix routes; the longest matching prefix wins
+ * @param affinity per-host overrides of the global affinity settings, or {@code null}
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record HostSpec(String host, List<RouteSpec> routes, AffinitySettings affinity) {
+  public HostSpec {
+    routes = routes == null ? List.of() : List.copyOf(routes);
+  }
+
+  public HostSpec(String host, List<RouteSpec> routes) {
+    this(host, routes, null);
+  }
+}
