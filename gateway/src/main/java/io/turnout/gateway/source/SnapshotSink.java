@@ -3,9 +3,9 @@ package io.turnout.gateway.source;
 import io.turnout.gateway.snapshot.Snapshot;
 
 /**
- * Where a {@link SnapshotSource} delivers snapshots. The sink validates each one whole and swaps
- * it in; an invalid one is logged, counted ({@code turnout_snapshot_rejected_total}) and dropped
- * while the last good snapshot keeps serving.
+ * Where a {@link SnapshotSource} delivers snapshots. The sink validates each one whole and swaps it
+ * in; an invalid one is logged, counted ({@code turnout_snapshot_rejected_total}) and dropped while
+ * the last good snapshot keeps serving.
  *
  * <p>Thread-safe; may be called from any thread. It never blocks on the request path.
  */
@@ -14,8 +14,8 @@ public interface SnapshotSink {
    * Offers a snapshot.
    *
    * @param snapshot the new routes
-   * @param origin where it came from, for logs ({@code file /etc/turnout.yaml}, {@code
-   *     controller http://...})
+   * @param origin where it came from, for logs ({@code file /etc/turnout.yaml}, {@code controller
+   *     http://...})
    * @return true when it was applied, false when it was rejected
    */
   boolean offer(Snapshot snapshot, String origin);

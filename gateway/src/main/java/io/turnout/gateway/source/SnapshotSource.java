@@ -1,8 +1,8 @@
 package io.turnout.gateway.source;
 
 /**
- * Something that produces routing snapshots over time: the watched config file, or the
- * controller's stream. Implementations do their I/O off the event loops.
+ * Something that produces routing snapshots over time: the watched config file, or the controller's
+ * stream. Implementations do their I/O off the event loops.
  */
 public interface SnapshotSource extends AutoCloseable {
   /** Starts delivering snapshots to {@code sink}; returns without waiting for the first one. */
