@@ -108,7 +108,7 @@ final class Rendered {
     return one(ConfigMap.class, "gateway");
   }
 
-  /** The gateway's Service of the given type (its client traffic, or its ClusterIP admin). */
+  /** The gateway's Services: client traffic and admin. */
   List<Service> gatewayServices() {
     return of(Service.class, "gateway");
   }

@@ -99,17 +99,6 @@ final class TurnoutChart {
     }
   }
 
-  /** Writes a values file into {@code dir}, for a test that needs structured values. */
-  static Path writeValues(Path dir, String yaml) {
-    try {
-      Path file = Files.createTempFile(dir, "values-", ".yaml");
-      Files.writeString(file, yaml);
-      return file;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   @SuppressWarnings("unchecked")
   private static Map<String, Object> merge(Map<String, Object> base, Map<String, Object> over) {
     Map<String, Object> result = new LinkedHashMap<>(base);
