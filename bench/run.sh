@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# The whole benchmark in one command, from any directory:
+#
+#   bench/run.sh            # install what is missing, build, JMH, load benchmark, report
+#   bench/run.sh --quick    # a smoke run: 3 s per run, 1 round (numbers not for the record)
+#   bench/run.sh --jmh-only | --load-only | --report-only
+#
+# Writes bench/results/RESULTS.md, load-chart.png, load-runs.csv, load-meta.json, jmh.json and
+# configs/. Everything listens on 127.0.0.1; every load run is bounded by its duration.
+# Environment: DURATION (s per run, default 8), ROUNDS (3), WARMUP (s per target, 20).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION=${DURATION:-8}
+ROUNDS=${ROUNDS:-3}
+WARMUP=${WARMUP:-20}
+JMH=1 LOAD=1 REPORT=1
+JMH_ARGS=()
+case "${1:-}" in
+  --quick) DURATION=3 ROUNDS=1 WARMUP=4 JMH_ARGS=(-wi 1 -i 1 -w 500ms -r 500ms) ;;
+  --jmh-only) LOAD=0 ;;
+  --load-only) JMH=0 ;;
+  --report-only) JMH=0 LOAD=0 ;;
+  "") ;;
+  *) echo "usage: bench/run.sh [--quick|--jmh-only|--load-only|--report-only]" >&2; exit 2 ;;
+esac
+
+say() { echo "[run.sh] $*"; }
+
+install_missing() {
+  local missing=()
+  command -v nginx >/dev/null || missing+=(nginx)
+  command -v haproxy >/dev/null || missing+=(haproxy)
+  command -v wrk >/dev/null || missing+=(wrk)
+  [ ${#missing[@]} -eq 0 ] && return
+  say "installing from Debian: ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo=sudo
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+  # A package may start its own daemon on port 80 from /etc; the benchmark starts its own.
+  for d in nginx haproxy; do
+    if [ -f /run/$d.pid ] && kill -0 "$(cat /run/$d.pid)" 2>/dev/null; then
+      say "stopping the $d daemon the package started (pid $(cat /run/$d.pid))"
+      $sudo kill "$(cat /run/$d.pid)" || true
+    fi
+  done
+}
+
+if [ $LOAD -eq 1 ]; then
+  install_missing
+fi
+if [ $JMH -eq 1 ] || [ $LOAD -eq 1 ] || [ ! -f bench/target/turnout-bench.jar ]; then
+  say "building gateway and bench"
+  mvn -B -q -DskipTests package -pl gateway,bench -am
+fi
+
+# Run from copies, so a rebuild while the benchmark runs cannot swap a jar under it.
+RUN=bench/target/run
+mkdir -p "$RUN" bench/results
+cp gateway/target/turnout-gateway.jar bench/target/turnout-bench.jar "$RUN/"
+
+if [ $JMH -eq 1 ]; then
+  say "JMH microbenchmarks (-prof gc), about 2 minutes"
+  java -jar "$RUN/turnout-bench.jar" -prof gc -rf json -rff bench/results/jmh.json \
+    "${JMH_ARGS[@]}" > bench/target/jmh.log 2>&1 || { tail -30 bench/target/jmh.log; exit 1; }
+  grep -E '^(Benchmark|[A-Za-z].* avgt )' bench/target/jmh.log || true
+fi
+
+if [ $LOAD -eq 1 ]; then
+  say "load benchmark: $ROUNDS rounds x $DURATION s per run, $WARMUP s warm-up per target"
+  java -cp "$RUN/turnout-bench.jar" io.turnout.bench.load.LoadBench \
+    --duration "$DURATION" --rounds "$ROUNDS" --warmup "$WARMUP" \
+    --gateway-jar "$RUN/turnout-gateway.jar" --work bench/target/load --out bench/results
+fi
+
+if [ -f bench/results/load-runs.csv ]; then
+  java -cp "$RUN/turnout-bench.jar" io.turnout.bench.report.Report bench/results
+  say "done: bench/results/RESULTS.md"
+fi
