@@ -1,5 +1,6 @@
 package io.turnout.gateway.affinity;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -65,6 +66,25 @@ class PinCookieCodecTest {
           "1.1.é.AAAAAAAAAAAAAAAAAAAAAA"
         }) {
       assertEquals(-1, CODEC.verify(bad, 0, bad.length()), bad);
+    }
+  }
+
+  @Test
+  void macEqualsTheJdkHmacSha256ForShortAndLongKeys() throws Exception {
+    java.util.Random random = new java.util.Random(1);
+    for (int keyLength : new int[] {1, 16, 32, 63, 64, 65, 200}) {
+      byte[] key = new byte[keyLength];
+      random.nextBytes(key);
+      byte[] data = new byte[random.nextInt(80) + 1];
+      random.nextBytes(data);
+      javax.crypto.Mac jdk = javax.crypto.Mac.getInstance("HmacSHA256");
+      jdk.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+      byte[] out = new byte[32];
+      PinCookieCodec.Hmac ours = new PinCookieCodec.Hmac(key);
+      ours.mac(data, data.length, out);
+      assertArrayEquals(jdk.doFinal(data), out, "key length " + keyLength);
+      ours.mac(data, data.length, out); // reusable: state resets after each MAC
+      assertArrayEquals(jdk.doFinal(data), out, "key length " + keyLength + ", second MAC");
     }
   }
 
