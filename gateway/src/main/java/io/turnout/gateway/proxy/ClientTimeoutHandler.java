@@ -22,6 +22,16 @@ import java.util.concurrent.TimeUnit;
  *
  * While a request is being proxied the exchange's own timeouts apply instead.
  *
+ * <p>One lazily re-armed timer per connection, not one per deadline: a state change only moves
+ * {@code deadlineNanos}, and the timer, when it fires early, re-arms itself for what is left
+ * (Netty's {@code IdleStateHandler} does the same). Scheduling and cancelling a task at every state
+ * change cost three queue inserts and three removals per request on the event loop; now a busy
+ * keep-alive connection touches the scheduler about once per header timeout. Example with a 10 s
+ * header and 60 s keep-alive timeout: the first byte at t=0 arms a timer for t=10; requests at
+ * t=1..9 only move the deadline; at t=10 the timer finds the deadline (say t=19, the last request's
+ * first byte + 10 s, or none while waiting for the next request: keep-alive until t=69) still ahead
+ * and re-arms for it.
+ *
  * <p>Confined to the connection's event loop.
  */
 final class ClientTimeoutHandler extends ChannelInboundHandlerAdapter {
@@ -46,6 +56,10 @@ final class ClientTimeoutHandler extends ChannelInboundHandlerAdapter {
   private ChannelHandlerContext ctx;
   private State state = State.AWAITING_REQUEST;
   private ScheduledFuture<?> timer;
+  private long timerDueNanos; // when the armed timer runs; meaningful while timer != null
+  private long deadlineNanos; // when the current deadline expires; meaningful while armed
+  private boolean armed;
+  private boolean headerDeadline; // which deadline: true header read, false keep-alive
   private boolean firstRequest = true;
 
   ClientTimeoutHandler(long headerTimeoutNanos, long keepAliveNanos) {
@@ -83,7 +97,7 @@ final class ClientTimeoutHandler extends ChannelInboundHandlerAdapter {
   void requestHeadReceived() {
     firstRequest = false;
     state = State.PROXYING;
-    cancel();
+    armed = false; // the timer, if any, finds nothing to do and lapses
   }
 
   /** The previous exchange ended and the connection stays open for another request. */
@@ -98,13 +112,43 @@ final class ClientTimeoutHandler extends ChannelInboundHandlerAdapter {
     cancel();
   }
 
-  private void schedule(long nanos, boolean headerDeadline) {
-    cancel();
-    timer = ctx.executor().schedule(() -> fire(headerDeadline), nanos, TimeUnit.NANOSECONDS);
+  private void schedule(long nanos, boolean header) {
+    long now = ctx.executor().ticker().nanoTime();
+    long deadline = now + nanos;
+    if (timer != null && timerDueNanos - deadline > 0) {
+      // Rare: the armed timer (a keep-alive wait) would run after this sooner deadline.
+      timer.cancel(false);
+      timer = null;
+    }
+    deadlineNanos = deadline;
+    headerDeadline = header;
+    armed = true;
+    if (timer == null) {
+      arm(now, nanos);
+    } // else the armed timer runs first and re-arms for the rest
+  }
+
+  private void arm(long now, long nanos) {
+    timerDueNanos = now + nanos;
+    timer = ctx.executor().schedule(this::onTimer, nanos, TimeUnit.NANOSECONDS);
+  }
+
+  private void onTimer() {
+    timer = null;
+    if (!armed || !ctx.channel().isActive()) {
+      return;
+    }
+    long now = ctx.executor().ticker().nanoTime();
+    long left = deadlineNanos - now;
+    if (left > 0) {
+      arm(now, left);
+      return;
+    }
+    armed = false;
+    fire(headerDeadline);
   }
 
   private void fire(boolean headerDeadline) {
-    timer = null;
     if (headerDeadline && state == State.RECEIVING_HEAD) {
       ctx.writeAndFlush(Unpooled.wrappedBuffer(REQUEST_TIMEOUT))
           .addListener(ChannelFutureListener.CLOSE);
@@ -114,6 +158,7 @@ final class ClientTimeoutHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void cancel() {
+    armed = false;
     if (timer != null) {
       timer.cancel(false);
       timer = null;
