@@ -41,7 +41,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Back-pressure: the client channel reads only on demand (auto-read off, one message per {@code
  * read()} through a {@code FlowControlHandler}); a body chunk is read only while the upstream is
- * writable, a response chunk only while the client is writable. Pipelined requests wait in the
+ * writable. The upstream channel auto-reads, one buffer per read (see {@link UpstreamPool}), and is
+ * paused when the client stops being writable and resumed when it drains: flipping auto-read only
+ * at the water marks keeps the socket's read interest registered between requests, where toggling
+ * it for each response cost two {@code epoll_ctl} calls per request. Pipelined requests wait in the
  * flow-control queue until the current response is done.
  *
  * <p>Retries (same version, another endpoint, within the retry budget): a connect failure; and a
@@ -288,7 +291,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
       ch.flush();
       ctx.read(); // the body, or the empty last chunk of a bodiless request
     }
-    ch.read();
+    // No ch.read(): the pooled connection auto-reads (see the class comment).
   }
 
   /** Tries another endpoint of the same version. True when a retry started. */
@@ -461,12 +464,9 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
   @Override
   public void upstreamReadComplete() {
     ctx.flush();
-    if (upstream != null && inFlight) {
-      if (ctx.channel().isWritable()) {
-        upstream.read();
-      } else {
-        waitingForClientWritable = true;
-      }
+    if (upstream != null && inFlight && !ctx.channel().isWritable()) {
+      upstream.config().setAutoRead(false); // the client is full: stop reading the response
+      waitingForClientWritable = true;
     }
   }
 
@@ -475,7 +475,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
     if (ctx.channel().isWritable() && waitingForClientWritable) {
       waitingForClientWritable = false;
       if (upstream != null) {
-        upstream.read();
+        upstream.config().setAutoRead(true);
       }
     }
     ctx.fireChannelWritabilityChanged();

@@ -1,11 +1,13 @@
 package io.turnout.gateway.proxy;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -41,6 +43,9 @@ final class UpstreamPool {
     }
   }
 
+  private static final RecvByteBufAllocator ONE_BUFFER_PER_READ =
+      new AdaptiveRecvByteBufAllocator().maxMessagesPerRead(1);
+
   private final EventLoop loop;
   private final Bootstrap bootstrap;
   private final UpstreamSettings settings;
@@ -54,7 +59,13 @@ final class UpstreamPool {
         new Bootstrap()
             .group(loop)
             .channel(transport.socketChannel())
-            .option(ChannelOption.AUTO_READ, false)
+            // Auto-read, one buffer per read: the socket's read interest stays registered between
+            // exchanges (no epoll_ctl per request), and a response is still read one buffer at a
+            // time, each read followed by a writability check of the client (the exchange pauses
+            // auto-read when the client is full). An idle pooled connection that receives
+            // anything closes (UpstreamHandler).
+            .option(ChannelOption.AUTO_READ, true)
+            .option(ChannelOption.RCVBUF_ALLOCATOR, ONE_BUFFER_PER_READ)
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.SO_KEEPALIVE, true)
             .option(
@@ -101,6 +112,7 @@ final class UpstreamPool {
       return;
     }
     h.unbind();
+    ch.config().setAutoRead(true); // an exchange may have paused it; a no-op when it did not
     Slot slot = h.slot();
     if (closed || !ch.isActive()) {
       ch.close();
