@@ -67,6 +67,19 @@ public final class ConfigFile {
     positive(c.upstream().idleTimeout().toMillis(), "upstream.idleTimeout", problems);
     positive(
         c.upstream().maxConnectionsPerEndpoint(), "upstream.maxConnectionsPerEndpoint", problems);
+    notNegative(c.upstream().ejectAfter(), "upstream.ejectAfter", problems);
+    positive(c.upstream().ejectionTime().toMillis(), "upstream.ejectionTime", problems);
+    if (c.upstream().maxEjectionTime().compareTo(c.upstream().ejectionTime()) < 0) {
+      problems.add(
+          "upstream.maxEjectionTime: must be >= upstream.ejectionTime ("
+              + Durations.format(c.upstream().ejectionTime())
+              + "), was "
+              + Durations.format(c.upstream().maxEjectionTime()));
+    }
+    double budget = c.upstream().retryBudget();
+    if (!(budget >= 0 && budget <= 1)) {
+      problems.add("upstream.retryBudget: must be between 0 and 1, was " + budget);
+    }
     positive(c.limits().maxUriLength(), "limits.maxUriLength", problems);
     positive(c.limits().maxHeaderSize(), "limits.maxHeaderSize", problems);
     notNegative(c.limits().maxBodySize(), "limits.maxBodySize", problems);

@@ -4,7 +4,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.turnout.gateway.config.LimitSettings;
 
@@ -14,7 +13,8 @@ import io.turnout.gateway.config.LimitSettings;
  * <pre>
  *   limit      ConnectionLimiter          refuse connections over limits.maxConnections
  *   timeouts   ClientTimeoutHandler       keep-alive idle close; 408 when headers are too slow
- *   http       HttpServerCodec            bytes &lt;-&gt; HttpRequest / HttpContent (strict RFC 9112)
+ *   http       StrictServerCodec          bytes &lt;-&gt; HttpRequest / HttpContent (strict RFC 9112,
+ *                                         no obsolete line folding)
  *   expect-continue                       answers "Expect: 100-continue" itself
  *   flow       OneMessagePerRead          one message per read(): on-demand reading
  *   proxy      ProxyFrontendHandler       route, choose version, stream to and from upstream
@@ -60,7 +60,7 @@ public final class HttpProxyInitializer extends ChannelInitializer<SocketChannel
             .setUseRfc9112TransferEncoding(true)
             .setAllowDuplicateContentLengths(false)
             .setValidateHeaders(true);
-    p.addLast("http", new HttpServerCodec(decoder));
+    p.addLast("http", new StrictServerCodec(decoder));
     p.addLast("expect-continue", new HttpServerExpectContinueHandler());
   }
 

@@ -23,6 +23,7 @@ import io.turnout.gateway.affinity.AffinityPolicy;
 import io.turnout.gateway.affinity.ChoiceReason;
 import io.turnout.gateway.affinity.VersionChoice;
 import io.turnout.gateway.affinity.VersionChooser;
+import io.turnout.gateway.config.UpstreamSettings;
 import io.turnout.gateway.metrics.GatewayMetrics;
 import io.turnout.gateway.metrics.UpstreamErrorKind;
 import io.turnout.gateway.metrics.VersionMeters;
@@ -33,6 +34,8 @@ import io.turnout.gateway.routing.UpstreamEndpoint;
 import io.turnout.gateway.routing.VersionTarget;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Proxies the requests of one client connection, one at a time: route, choose a version, pick an
@@ -40,7 +43,7 @@ import java.util.concurrent.TimeUnit;
  * and the response down.
  *
  * <p>Back-pressure: the client channel reads only on demand (auto-read off, one message per {@code
- * read()} through a {@code FlowControlHandler}); a body chunk is read only while the upstream is
+ * read()} through {@link OneMessagePerRead}); a body chunk is read only while the upstream is
  * writable, a response chunk only while the client is writable. Pipelined requests wait in the
  * flow-control queue until the current response is done.
  *
@@ -51,6 +54,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Confined to the client channel's event loop, as is every upstream channel it borrows.
  */
 final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements UpstreamListener {
+  private static final Logger log = LoggerFactory.getLogger(ProxyFrontendHandler.class);
   private final ProxyContext proxy;
   private final ClientTimeoutHandler timeouts;
   private final VersionChoice choice = new VersionChoice();
@@ -272,7 +276,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
           poolFull
               ? "all connections to version " + version.name() + " are busy"
               : "could not connect to version " + version.name(),
-          !requestComplete);
+          false);
       return;
     }
     Channel ch = f.getNow();
@@ -285,8 +289,10 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
       ch.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
       startResponseTimer();
     } else {
-      ch.flush();
-      ctx.read(); // the body, or the empty last chunk of a bodiless request
+      // The head is flushed with the body's first piece (the empty end of a bodiless request):
+      // one write instead of two, and a request whose first chunk is malformed never reaches
+      // the upstream at all.
+      ctx.read();
     }
     ch.read();
   }
@@ -309,6 +315,11 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
   // upstream
 
   private void onRequestContent(HttpContent content) {
+    if (content.decoderResult().isFailure()) {
+      content.release();
+      onMalformedBody();
+      return;
+    }
     boolean last = content instanceof LastHttpContent;
     if (discardingRequestBody) {
       content.release();
@@ -365,6 +376,25 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
       ctx.read();
     } else {
       waitingForUpstreamWritable = true;
+    }
+  }
+
+  /**
+   * A chunk size or delimiter the decoder could not read: where the body ends is unknown, so the
+   * upstream connection is dropped mid-request (it never sees a complete one) and the client's is
+   * closed.
+   */
+  private void onMalformedBody() {
+    discardingRequestBody = false;
+    if (!inFlight) {
+      ctx.close();
+      return;
+    }
+    abortUpstream();
+    if (responseStarted) {
+      ctx.close();
+    } else {
+      respondError(HttpResponseStatus.BAD_REQUEST, "malformed request body", true);
     }
   }
 
@@ -534,9 +564,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
       return;
     }
     respondError(
-        HttpResponseStatus.BAD_GATEWAY,
-        "upstream closed the connection before responding",
-        !requestComplete);
+        HttpResponseStatus.BAD_GATEWAY, "upstream closed the connection before responding", false);
   }
 
   private void startResponseTimer() {
@@ -606,7 +634,8 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
 
   /**
    * Answers with the gateway's own error. The connection stays open only when the rest of the
-   * request is known to be empty and the client wants to keep it.
+   * request is known to be empty and the client wants to keep it; otherwise it closes after a
+   * linger, so the answer is not lost to a reset.
    */
   private void respondError(HttpResponseStatus st, String why, boolean mustClose) {
     boolean close =
@@ -615,7 +644,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
     endExchange(st.code());
     ChannelFuture f = ctx.writeAndFlush(GatewayErrors.response(ctx.alloc(), st, why, !close));
     if (close) {
-      f.addListener(ChannelFutureListener.CLOSE);
+      LingeringClose.closeAfter(f);
     } else if (requestComplete) {
       readNextRequest();
     } else {
@@ -676,11 +705,18 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
   }
 
   private void recordEndpointFailure(UpstreamEndpoint ep) {
+    UpstreamSettings s = proxy.config.upstream();
     if (ep.recordFailure(
-        ProxyContext.EJECT_AFTER_FAILURES, ProxyContext.BASE_EJECTION_NANOS, System.nanoTime())) {
+        s.ejectAfter(),
+        s.ejectionTime().toNanos(),
+        s.maxEjectionTime().toNanos(),
+        System.nanoTime())) {
       proxy.metrics.endpointEjected();
-      org.slf4j.LoggerFactory.getLogger(ProxyFrontendHandler.class)
-          .warn("ejected endpoint {} of version {} after repeated failures", ep, version.name());
+      log.warn(
+          "ejected endpoint {} of version {} after {} consecutive failures",
+          ep,
+          version.name(),
+          s.ejectAfter());
     }
   }
 

@@ -54,7 +54,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>{@code /ws}: WebSocket echo (text frames), when started with {@link #startWithWebSocket}.
  * </ul>
  *
- * Counts connections and requests, and keeps the last request's headers, for assertions.
+ * Counts connections, requests (heads) and completed requests (whole bodies), and keeps the last
+ * request's headers, for assertions.
  */
 public final class TestUpstream implements AutoCloseable {
   private static final EventLoopGroup GROUP =
@@ -64,6 +65,7 @@ public final class TestUpstream implements AutoCloseable {
   private final Channel channel;
   private final AtomicInteger connections = new AtomicInteger();
   private final AtomicInteger requests = new AtomicInteger();
+  private final AtomicInteger completed = new AtomicInteger();
   private final AtomicLong bytesReceived = new AtomicLong();
   private final AtomicReference<HttpHeaders> lastHeaders = new AtomicReference<>();
   private final AtomicReference<String> lastUri = new AtomicReference<>();
@@ -129,6 +131,11 @@ public final class TestUpstream implements AutoCloseable {
     return requests.get();
   }
 
+  /** Requests whose body arrived whole (the last chunk decoded cleanly). */
+  public int requestsCompleted() {
+    return completed.get();
+  }
+
   public long bytesReceived() {
     return bytesReceived.get();
   }
@@ -186,7 +193,8 @@ public final class TestUpstream implements AutoCloseable {
           int n = content.content().readableBytes();
           uploaded += n;
           bytesReceived.addAndGet(n);
-          if (content instanceof LastHttpContent) {
+          if (content instanceof LastHttpContent && content.decoderResult().isSuccess()) {
+            completed.incrementAndGet();
             respond(ctx);
           }
         }
