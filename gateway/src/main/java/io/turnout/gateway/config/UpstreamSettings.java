@@ -15,7 +15,8 @@ import java.time.Duration;
  *     response) that take an endpoint out of rotation; 0 never ejects (default 5)
  * @param ejectionTime how long the first ejection lasts; each ejection that follows without a
  *     success in between lasts twice the one before (default 5s)
- * @param maxEjectionTime the longest an ejection lasts however often it repeats (default 2m)
+ * @param maxEjectionTime the longest an ejection lasts however often it repeats (default 2m, or
+ *     {@code ejectionTime} when that is longer)
  * @param retryBudget retries allowed as a fraction of requests, on top of a small reserve, so a
  *     failing version is not sent a multiple of its load; 0 disables retries (default 0.2)
  */
@@ -39,7 +40,10 @@ public record UpstreamSettings(
         maxConnectionsPerEndpoint == null ? 1024 : maxConnectionsPerEndpoint;
     ejectAfter = ejectAfter == null ? 5 : ejectAfter;
     ejectionTime = ejectionTime == null ? Duration.ofSeconds(5) : ejectionTime;
-    maxEjectionTime = maxEjectionTime == null ? Duration.ofMinutes(2) : maxEjectionTime;
+    if (maxEjectionTime == null) {
+      Duration twoMinutes = Duration.ofMinutes(2);
+      maxEjectionTime = ejectionTime.compareTo(twoMinutes) > 0 ? ejectionTime : twoMinutes;
+    }
     retryBudget = retryBudget == null ? 0.2 : retryBudget;
   }
 }

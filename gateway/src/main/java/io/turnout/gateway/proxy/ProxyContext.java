@@ -45,7 +45,8 @@ public final class ProxyContext {
     this.config = config;
     this.transport = transport;
     this.accessLog = new AccessLog(config.accessLog());
-    this.retryBudget = new RetryBudget(config.upstream().retryBudget(), 20);
+    double retryRatio = config.upstream().retryBudget();
+    this.retryBudget = new RetryBudget(retryRatio, retryRatio > 0 ? 20 : 0);
     this.connectionLimiter = new ConnectionLimiter(config.limits().maxConnections());
     this.trustedProxies = config.trustedProxies().stream().map(Cidr::parse).toList();
     this.pools =
