@@ -86,6 +86,7 @@ public final class ConfigFile {
     positive(c.limits().headerReadTimeout().toMillis(), "limits.headerReadTimeout", problems);
     positive(c.limits().keepAliveTimeout().toMillis(), "limits.keepAliveTimeout", problems);
     positive(c.limits().maxConnections(), "limits.maxConnections", problems);
+    positive(c.limits().bodyReadTimeout().toMillis(), "limits.bodyReadTimeout", problems);
     notNegative(c.shutdown().drainDelay().toMillis(), "shutdown.drainDelay", problems);
     notNegative(c.shutdown().timeout().toMillis(), "shutdown.timeout", problems);
     SnapshotValidator.validateHosts(c.hosts(), "hosts", problems);

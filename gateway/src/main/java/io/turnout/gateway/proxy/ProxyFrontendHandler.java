@@ -95,6 +95,8 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
   private int status;
   private long bytesOut;
   private ScheduledFuture<?> responseTimer;
+  private ScheduledFuture<?> bodyTimer;
+  private long bodyWaitStartNanos; // when the body read now pending was asked for; 0 if none
   private boolean waitingForUpstreamWritable;
   private boolean waitingForClientWritable;
   private boolean discardingRequestBody;
@@ -292,7 +294,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
       // The head is flushed with the body's first piece (the empty end of a bodiless request):
       // one write instead of two, and a request whose first chunk is malformed never reaches
       // the upstream at all.
-      ctx.read();
+      readRequestBody();
     }
     ch.read();
   }
@@ -315,6 +317,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
   // upstream
 
   private void onRequestContent(HttpContent content) {
+    bodyWaitStartNanos = 0;
     if (content.decoderResult().isFailure()) {
       content.release();
       onMalformedBody();
@@ -327,7 +330,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
         discardingRequestBody = false;
         readNextRequest();
       } else {
-        ctx.read();
+        readRequestBody();
       }
       return;
     }
@@ -373,7 +376,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
         startResponseTimer();
       }
     } else if (upstream.isWritable()) {
-      ctx.read();
+      readRequestBody();
     } else {
       waitingForUpstreamWritable = true;
     }
@@ -398,11 +401,54 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
     }
   }
 
+  /**
+   * Asks the client for the next piece of the request body. The wait is timed: a client that stops
+   * sending mid-body (a slow POST) would otherwise hold this connection and an upstream one for as
+   * long as it likes. Time the gateway spends not reading, because the upstream is not taking the
+   * body, does not count.
+   */
+  private void readRequestBody() {
+    bodyWaitStartNanos = System.nanoTime();
+    if (bodyTimer == null) {
+      scheduleBodyTimer(proxy.config.limits().bodyReadTimeout().toNanos());
+    }
+    ctx.read();
+  }
+
+  private void scheduleBodyTimer(long delayNanos) {
+    bodyTimer = ctx.executor().schedule(this::onBodyTimer, delayNanos, TimeUnit.NANOSECONDS);
+  }
+
+  private void onBodyTimer() {
+    bodyTimer = null;
+    long start = bodyWaitStartNanos;
+    if (start == 0 || !ctx.channel().isActive()) {
+      return; // not waiting for the client now; the next read re-arms the timer
+    }
+    long left = proxy.config.limits().bodyReadTimeout().toNanos() - (System.nanoTime() - start);
+    if (left > 0) {
+      scheduleBodyTimer(left);
+      return;
+    }
+    bodyWaitStartNanos = 0;
+    if (!inFlight) {
+      ctx.close(); // discarding the rest of a refused request's body
+      return;
+    }
+    abortUpstream();
+    if (responseStarted) {
+      ctx.close();
+    } else {
+      respondError(
+          HttpResponseStatus.REQUEST_TIMEOUT, "request body not received within the limit", true);
+    }
+  }
+
   @Override
   public void upstreamWritabilityChanged(boolean writable) {
     if (writable && waitingForUpstreamWritable) {
       waitingForUpstreamWritable = false;
-      ctx.read();
+      readRequestBody();
     }
   }
 
@@ -534,6 +580,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
   }
 
   private void readNextRequest() {
+    bodyWaitStartNanos = 0;
     timeouts.awaitingNextRequest();
     ctx.read();
   }
@@ -649,7 +696,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
       readNextRequest();
     } else {
       discardingRequestBody = true;
-      ctx.read();
+      readRequestBody();
     }
   }
 
@@ -734,6 +781,10 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    if (bodyTimer != null) {
+      bodyTimer.cancel(false);
+      bodyTimer = null;
+    }
     if (inFlight) {
       abortUpstream();
       // 499: the client closed the connection before the response was complete (nginx's code).

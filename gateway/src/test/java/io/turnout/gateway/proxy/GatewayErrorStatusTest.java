@@ -40,6 +40,7 @@ class GatewayErrorStatusTest {
               maxBodySize: 1000
               headerReadTimeout: 500ms
               keepAliveTimeout: 500ms
+              bodyReadTimeout: 500ms
             hosts:
               - host: shop.example.com
                 routes:
@@ -115,6 +116,21 @@ class GatewayErrorStatusTest {
       assertTrue(ex.closed());
       assertTrue(millis >= 450 && millis < 2500, millis + " ms");
     }
+  }
+
+  @Test
+  void bodyThatStopsMidwayGets408AndTheUpstreamIsCutOff() {
+    int completed = app.requestsCompleted();
+    long start = System.nanoTime();
+    RawHttp.Exchange ex =
+        send(
+            "POST /upload HTTP/1.1\r\nHost: shop.example.com\r\nContent-Length: 100\r\n\r\n"
+                + "only ten b");
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    assertGatewayError(408, ex);
+    assertTrue(ex.closed());
+    assertTrue(millis >= 450 && millis < 2500, millis + " ms");
+    assertEquals(completed, app.requestsCompleted());
   }
 
   @Test
