@@ -135,6 +135,10 @@ class PassiveHealthAndRetryTest {
         }
       }
       double retries = gw.metric("turnout_upstream_retries_total");
+      System.out.printf(
+          "cost: 1 of 2 endpoints refusing, ejection off, retryBudget 0.1: %d of %d requests"
+              + " failed, %.0f retries%n",
+          failed, n, retries);
       // A reserve of 20, then one retry per ten requests.
       assertTrue(retries <= 20 + n * 0.1 + 1, retries + " retries");
       assertTrue(failed > 0, "a spent budget still retried everything");
