@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ByteProcessor;
 import java.util.ArrayDeque;
 import java.util.List;
 
@@ -53,7 +54,7 @@ final class StrictServerCodec
     DONE
   }
 
-  private final class Decoder extends HttpRequestDecoder {
+  private final class Decoder extends HttpRequestDecoder implements ByteProcessor {
     private boolean inHead = true;
     private HeadScan scan = HeadScan.START;
     private boolean folded;
@@ -99,26 +100,34 @@ final class StrictServerCodec
 
     /** Advances the head scan over consumed bytes {@code [from, to)}; sets {@code folded}. */
     private void scanHead(ByteBuf buffer, int from, int to) {
-      HeadScan s = scan;
-      for (int i = from; i < to && s != HeadScan.DONE; i++) {
-        byte b = buffer.getByte(i);
-        switch (s) {
-          case START -> s = b == '\r' || b == '\n' ? HeadScan.START : HeadScan.REQUEST_LINE;
-          case REQUEST_LINE, IN_FIELD -> s = b == '\n' ? HeadScan.LINE_START : s;
-          case LINE_START -> {
-            if (b == ' ' || b == '\t') {
-              folded = true;
-              s = HeadScan.DONE;
-            } else if (b == '\n') {
-              s = HeadScan.DONE; // the empty line ending the head
-            } else if (b != '\r') {
-              s = HeadScan.IN_FIELD;
-            }
-          }
-          default -> {}
-        }
+      if (to > from && scan != HeadScan.DONE) {
+        buffer.forEachByte(from, to - from, this);
       }
-      scan = s;
+    }
+
+    /** One byte of the head scan; false stops it (a fold, or the end of the head). */
+    @Override
+    public boolean process(byte b) {
+      switch (scan) {
+        case START -> scan = b == '\r' || b == '\n' ? HeadScan.START : HeadScan.REQUEST_LINE;
+        case REQUEST_LINE, IN_FIELD -> {
+          if (b == '\n') {
+            scan = HeadScan.LINE_START;
+          }
+        }
+        case LINE_START -> {
+          if (b == ' ' || b == '\t') {
+            folded = true;
+            scan = HeadScan.DONE;
+          } else if (b == '\n') {
+            scan = HeadScan.DONE; // the empty line ending the head
+          } else if (b != '\r') {
+            scan = HeadScan.IN_FIELD;
+          }
+        }
+        default -> {}
+      }
+      return scan != HeadScan.DONE;
     }
   }
 
