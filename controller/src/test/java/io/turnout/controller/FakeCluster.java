@@ -55,7 +55,12 @@ public final class FakeCluster implements AutoCloseable {
 
   /** A fresh client of the same server (the CLI closes the one it is given). */
   public KubernetesClient newClient() {
-    return server.createClient();
+    // No retries, as the CLI's real client: a test of an unreachable cluster fails fast.
+    io.fabric8.kubernetes.client.Config config =
+        new io.fabric8.kubernetes.client.ConfigBuilder(client.getConfiguration())
+            .withRequestRetryBackoffLimit(0)
+            .build();
+    return new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(config).build();
   }
 
   /** Creates a Service with one port named http (80 -> 8080) and the given annotations. */
