@@ -1,0 +1,221 @@
+package io.turnout.gateway.affinity;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Encodes and verifies the pin cookie's value: {@code 1.<bucket>.<version>.<mac>}, where mac is the
+ * first 16 bytes of HMAC-SHA256(key, "1.<bucket>.<version>") in unpadded base64url (22 characters).
+ * Example: {@code 1.4711.green.q8mR0mVbq1f3b7iBzLJ3WQ}.
+ *
+ * <p>Several keys may be configured so a fleet can rotate: the first signs, any verifies.
+ * Verification allocates nothing: it reads the cookie in place, reuses per-thread {@link Mac}
+ * instances and scratch arrays, and compares in constant time.
+ *
+ * <p>Thread-safe: immutable; per-thread state lives in a {@link ThreadLocal}.
+ */
+public final class PinCookieCodec {
+  private static final int MAC_BYTES = 16;
+  private static final int MAC_CHARS = 22;
+  private static final int MAX_SIGNED = 80;
+  private static final char[] B64 =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".toCharArray();
+  private static final byte[] B64_INV = new byte[128];
+
+  static {
+    java.util.Arrays.fill(B64_INV, (byte) -1);
+    for (int i = 0; i < B64.length; i++) {
+      B64_INV[B64[i]] = (byte) i;
+    }
+  }
+
+  private final List<SecretKeySpec> keys;
+  private final ThreadLocal<Scratch> scratch;
+
+  /**
+   * @param keys HMAC keys, the signing key first; at least one
+   */
+  public PinCookieCodec(List<byte[]> keys) {
+    if (keys.isEmpty()) {
+      throw new IllegalArgumentException("at least one cookie key is needed");
+    }
+    List<SecretKeySpec> specs = new ArrayList<>();
+    for (byte[] k : keys) {
+      specs.add(new SecretKeySpec(k, "HmacSHA256"));
+    }
+    this.keys = List.copyOf(specs);
+    this.scratch = ThreadLocal.withInitial(() -> new Scratch(this.keys));
+  }
+
+  /** The cookie value pinning {@code bucket} to {@code version}, signed with the first key. */
+  public String encode(int bucket, String version) {
+    String signed = "1." + bucket + "." + version;
+    Scratch s = scratch.get();
+    byte[] data = signed.getBytes(StandardCharsets.US_ASCII);
+    Mac mac = s.macs[0];
+    mac.update(data, 0, data.length);
+    try {
+      mac.doFinal(s.computed, 0);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+    StringBuilder out = new StringBuilder(signed.length() + 1 + MAC_CHARS);
+    out.append(signed).append('.');
+    appendBase64Url(s.computed, MAC_BYTES, out);
+    return out.toString();
+  }
+
+  /**
+   * Verifies {@code value[start, end)}.
+   *
+   * @return the decoded pin, or {@code -1} when the value is malformed or its MAC matches no key. A
+   *     valid pin is returned as {@code bucket << 32 | versionStart << 16 | versionEnd}, offsets
+   *     from {@code start}, so the caller can look the version up without a substring.
+   */
+  public long verify(CharSequence value, int start, int end) {
+    int len = end - start;
+    if (len < 6 + MAC_CHARS || len > MAX_SIGNED + 1 + MAC_CHARS) {
+      return -1;
+    }
+    if (value.charAt(start) != '1' || value.charAt(start + 1) != '.') {
+      return -1;
+    }
+    int i = start + 2;
+    int bucket = 0;
+    int digits = 0;
+    while (i < end && value.charAt(i) != '.') {
+      char c = value.charAt(i);
+      if (c < '0' || c > '9' || ++digits > 4) {
+        return -1;
+      }
+      bucket = bucket * 10 + (c - '0');
+      i++;
+    }
+    if (digits == 0 || i >= end) {
+      return -1;
+    }
+    int versionStart = i + 1;
+    int macStart = end - MAC_CHARS;
+    int versionEnd = macStart - 1;
+    if (versionEnd <= versionStart || value.charAt(versionEnd) != '.') {
+      return -1;
+    }
+    Scratch s = scratch.get();
+    int signedLen = versionEnd - start;
+    for (int k = 0; k < signedLen; k++) {
+      char c = value.charAt(start + k);
+      if (c > 126 || c < 33) {
+        return -1;
+      }
+      s.signed[k] = (byte) c;
+    }
+    if (!decodeBase64Url(value, macStart, end, s.presented)) {
+      return -1;
+    }
+    for (Mac mac : s.macs) {
+      mac.update(s.signed, 0, signedLen);
+      try {
+        mac.doFinal(s.computed, 0);
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException(e);
+      }
+      if (constantTimeEquals(s.computed, s.presented, MAC_BYTES)) {
+        return ((long) bucket << 32) | ((long) (versionStart - start) << 16) | (versionEnd - start);
+      }
+    }
+    return -1;
+  }
+
+  public static int bucketOf(long pin) {
+    return (int) (pin >>> 32);
+  }
+
+  public static int versionStartOf(long pin) {
+    return (int) ((pin >>> 16) & 0xFFFF);
+  }
+
+  public static int versionEndOf(long pin) {
+    return (int) (pin & 0xFFFF);
+  }
+
+  private static boolean constantTimeEquals(byte[] a, byte[] b, int n) {
+    int diff = 0;
+    for (int i = 0; i < n; i++) {
+      diff |= a[i] ^ b[i];
+    }
+    return diff == 0;
+  }
+
+  private static void appendBase64Url(byte[] in, int n, StringBuilder out) {
+    int i = 0;
+    for (; i + 3 <= n; i += 3) {
+      int v = (in[i] & 0xFF) << 16 | (in[i + 1] & 0xFF) << 8 | (in[i + 2] & 0xFF);
+      out.append(B64[v >>> 18]).append(B64[(v >>> 12) & 63]);
+      out.append(B64[(v >>> 6) & 63]).append(B64[v & 63]);
+    }
+    if (n - i == 1) {
+      int v = (in[i] & 0xFF) << 16;
+      out.append(B64[v >>> 18]).append(B64[(v >>> 12) & 63]);
+    } else if (n - i == 2) {
+      int v = (in[i] & 0xFF) << 16 | (in[i + 1] & 0xFF) << 8;
+      out.append(B64[v >>> 18]).append(B64[(v >>> 12) & 63]).append(B64[(v >>> 6) & 63]);
+    }
+  }
+
+  /** Decodes 22 base64url chars into 16 bytes; false on any invalid char or stray bits. */
+  private static boolean decodeBase64Url(CharSequence s, int start, int end, byte[] out) {
+    int o = 0;
+    int acc = 0;
+    int bits = 0;
+    for (int i = start; i < end; i++) {
+      char c = s.charAt(i);
+      int v = c < 128 ? B64_INV[c] : -1;
+      if (v < 0) {
+        return false;
+      }
+      acc = (acc << 6) | v;
+      bits += 6;
+      if (bits >= 8) {
+        bits -= 8;
+        if (o == MAC_BYTES) {
+          return false;
+        }
+        out[o++] = (byte) (acc >>> bits);
+      }
+    }
+    // The 22nd char carries 4 padding bits, which a canonical encoding leaves zero.
+    return o == MAC_BYTES && (acc & ((1 << bits) - 1)) == 0;
+  }
+
+  /** Constant-time comparison of two strings, for the preview token. */
+  public static boolean secretEquals(CharSequence presented, String expected) {
+    byte[] a = presented.toString().getBytes(StandardCharsets.UTF_8);
+    byte[] b = expected.getBytes(StandardCharsets.UTF_8);
+    return MessageDigest.isEqual(a, b);
+  }
+
+  /** Per-thread MACs (one per key) and scratch buffers. */
+  private static final class Scratch {
+    final Mac[] macs;
+    final byte[] signed = new byte[MAX_SIGNED];
+    final byte[] computed = new byte[32];
+    final byte[] presented = new byte[MAC_BYTES];
+
+    Scratch(List<SecretKeySpec> keys) {
+      macs = new Mac[keys.size()];
+      for (int i = 0; i < macs.length; i++) {
+        try {
+          macs[i] = Mac.getInstance("HmacSHA256");
+          macs[i].init(keys.get(i));
+        } catch (GeneralSecurityException e) {
+          throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
+      }
+    }
+  }
+}

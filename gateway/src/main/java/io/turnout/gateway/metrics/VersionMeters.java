@@ -1,0 +1,77 @@
+package io.turnout.gateway.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * The request meters of one (host, version), created when a snapshot is compiled so the request
+ * path only increments: {@code turnout_requests_total{host,version,code}} (a counter per status
+ * code, made the first time that code is seen) and {@code
+ * turnout_request_duration_seconds{host,version}}.
+ *
+ * <p>Thread-safe.
+ */
+public final class VersionMeters {
+  private final MeterRegistry registry;
+  private final String host;
+  private final String version;
+  private final Timer duration;
+  private final AtomicReferenceArray<Counter> byStatus = new AtomicReferenceArray<>(600);
+  private final AtomicReferenceArray<Counter> upstreamErrors =
+      new AtomicReferenceArray<>(UpstreamErrorKind.values().length);
+
+  VersionMeters(MeterRegistry registry, String host, String version) {
+    this.registry = registry;
+    this.host = host;
+    this.version = version;
+    this.duration =
+        Timer.builder("turnout.request.duration")
+            .description("Time from request head received to response fully sent")
+            .tags("host", host, "version", version)
+            .publishPercentileHistogram()
+            .minimumExpectedValue(java.time.Duration.ofMillis(1))
+            .maximumExpectedValue(java.time.Duration.ofSeconds(60))
+            .register(registry);
+  }
+
+  /** Counts one finished request. */
+  public void record(int status, long durationNanos) {
+    duration.record(durationNanos, TimeUnit.NANOSECONDS);
+    int code = status >= 100 && status < 600 ? status : 0;
+    Counter c = byStatus.get(code);
+    if (c == null) {
+      c =
+          Counter.builder("turnout.requests")
+              .description("Requests answered, by host, version and status code")
+              .tags("host", host, "version", version, "code", Integer.toString(code))
+              .register(registry);
+      byStatus.set(code, c);
+    }
+    c.increment();
+  }
+
+  /** Counts one upstream failure of this version. */
+  public void upstreamError(UpstreamErrorKind kind) {
+    Counter c = upstreamErrors.get(kind.ordinal());
+    if (c == null) {
+      c =
+          Counter.builder("turnout.upstream.errors")
+              .description("Failures talking to endpoints, by kind")
+              .tags("host", host, "version", version, "kind", kind.tagValue())
+              .register(registry);
+      upstreamErrors.set(kind.ordinal(), c);
+    }
+    c.increment();
+  }
+
+  public String host() {
+    return host;
+  }
+
+  public String version() {
+    return version;
+  }
+}

@@ -1,0 +1,72 @@
+package io.turnout.gateway.proxy;
+
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
+import io.netty.handler.flow.FlowControlHandler;
+import io.turnout.gateway.config.LimitSettings;
+
+/**
+ * Builds each client connection's pipeline. Read top to bottom it is the request path:
+ *
+ * <pre>
+ *   limit      ConnectionLimiter          refuse connections over limits.maxConnections
+ *   timeouts   ClientTimeoutHandler       keep-alive idle close; 408 when headers are too slow
+ *   http       HttpServerCodec            bytes &lt;-&gt; HttpRequest / HttpContent (strict RFC 9112)
+ *   expect-continue                       answers "Expect: 100-continue" itself
+ *   flow       FlowControlHandler         one message per read(): on-demand reading
+ *   proxy      ProxyFrontendHandler       route, choose version, stream to and from upstream
+ * </pre>
+ */
+public final class HttpProxyInitializer extends ChannelInitializer<SocketChannel> {
+  private final ProxyContext proxy;
+
+  public HttpProxyInitializer(ProxyContext proxy) {
+    this.proxy = proxy;
+  }
+
+  @Override
+  protected void initChannel(SocketChannel ch) {
+    ChannelPipeline p = ch.pipeline();
+    addTcpRelatedHandlers(p);
+    ClientTimeoutHandler timeouts = addTimeoutHandlers(p);
+    addHttp1Handlers(p);
+    addProxyHandlers(p, timeouts);
+  }
+
+  private void addTcpRelatedHandlers(ChannelPipeline p) {
+    p.addLast("limit", proxy.connectionLimiter);
+  }
+
+  private ClientTimeoutHandler addTimeoutHandlers(ChannelPipeline p) {
+    LimitSettings limits = proxy.config.limits();
+    ClientTimeoutHandler timeouts =
+        new ClientTimeoutHandler(
+            limits.headerReadTimeout().toNanos(), limits.keepAliveTimeout().toNanos());
+    p.addLast("timeouts", timeouts);
+    return timeouts;
+  }
+
+  private void addHttp1Handlers(ChannelPipeline p) {
+    LimitSettings limits = proxy.config.limits();
+    HttpDecoderConfig decoder =
+        new HttpDecoderConfig()
+            .setMaxInitialLineLength(limits.maxUriLength())
+            .setMaxHeaderSize(limits.maxHeaderSize())
+            .setMaxChunkSize(64 * 1024)
+            .setStrictLineParsing(true)
+            .setUseRfc9112TransferEncoding(true)
+            .setAllowDuplicateContentLengths(false)
+            .setValidateHeaders(true);
+    p.addLast("http", new HttpServerCodec(decoder));
+    p.addLast("expect-continue", new HttpServerExpectContinueHandler());
+  }
+
+  private void addProxyHandlers(ChannelPipeline p, ClientTimeoutHandler timeouts) {
+    p.addLast("flow", new FlowControlHandler());
+    p.addLast("proxy", new ProxyFrontendHandler(proxy, timeouts));
+  }
+}

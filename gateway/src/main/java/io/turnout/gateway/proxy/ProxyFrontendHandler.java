@@ -1,0 +1,743 @@
+package io.turnout.gateway.proxy;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.turnout.gateway.affinity.AffinityPolicy;
+import io.turnout.gateway.affinity.ChoiceReason;
+import io.turnout.gateway.affinity.VersionChoice;
+import io.turnout.gateway.affinity.VersionChooser;
+import io.turnout.gateway.metrics.GatewayMetrics;
+import io.turnout.gateway.metrics.UpstreamErrorKind;
+import io.turnout.gateway.metrics.VersionMeters;
+import io.turnout.gateway.routing.CompiledHost;
+import io.turnout.gateway.routing.CompiledRoute;
+import io.turnout.gateway.routing.RoutingTable;
+import io.turnout.gateway.routing.UpstreamEndpoint;
+import io.turnout.gateway.routing.VersionTarget;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Proxies the requests of one client connection, one at a time: route, choose a version, pick an
+ * endpoint, borrow a pooled upstream connection on this same event loop, and stream the request up
+ * and the response down.
+ *
+ * <p>Back-pressure: the client channel reads only on demand (auto-read off, one message per {@code
+ * read()} through a {@code FlowControlHandler}); a body chunk is read only while the upstream is
+ * writable, a response chunk only while the client is writable. Pipelined requests wait in the
+ * flow-control queue until the current response is done.
+ *
+ * <p>Retries (same version, another endpoint, within the retry budget): a connect failure; and a
+ * connection closed before any response byte when no request body byte went up and the request is
+ * idempotent or rode a reused keep-alive connection (the upstream closed it while idle).
+ *
+ * <p>Confined to the client channel's event loop, as is every upstream channel it borrows.
+ */
+final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements UpstreamListener {
+  private final ProxyContext proxy;
+  private final ClientTimeoutHandler timeouts;
+  private final VersionChoice choice = new VersionChoice();
+  private ChannelHandlerContext ctx;
+  private String clientIp;
+  private boolean trustedHop;
+
+  // The current exchange. One per connection at a time; reset by beginExchange().
+  private int exchangeSeq;
+  private boolean inFlight;
+  private HttpRequest request;
+  private String requestUri;
+  private long startNanos;
+  private String requestId;
+  private CompiledHost host;
+  private VersionTarget version;
+  private ChoiceReason reason;
+  private UpstreamEndpoint endpoint;
+  private boolean endpointCounted;
+  private boolean countedInFlight;
+  private int attempts;
+  private boolean keepAlive;
+  private boolean http10;
+  private boolean headRequest;
+  private boolean webSocket;
+  private boolean idempotent;
+  private String setCookie;
+  private Channel upstream;
+  private UpstreamHandler upstreamHandler;
+  private boolean requestComplete;
+  private boolean requestBodySent;
+  private long bytesIn;
+  private boolean responseStarted;
+  private boolean upstreamKeepAlive;
+  private boolean closeAfterResponse;
+  private boolean skipInterimLast;
+  private boolean upgrading;
+  private int status;
+  private long bytesOut;
+  private ScheduledFuture<?> responseTimer;
+  private boolean waitingForUpstreamWritable;
+  private boolean waitingForClientWritable;
+  private boolean discardingRequestBody;
+
+  ProxyFrontendHandler(ProxyContext proxy, ClientTimeoutHandler timeouts) {
+    this.proxy = proxy;
+    this.timeouts = timeouts;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    proxy.clientChannels.add(ctx.channel());
+    if (ctx.channel().remoteAddress() instanceof InetSocketAddress isa) {
+      clientIp = isa.getAddress() == null ? isa.getHostString() : isa.getAddress().getHostAddress();
+    } else {
+      clientIp = "unknown";
+    }
+    trustedHop = proxy.isTrusted(ctx.channel().remoteAddress());
+    ctx.read();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof HttpRequest req) {
+      onRequestHead(req);
+    } else if (msg instanceof HttpContent content) {
+      onRequestContent(content);
+    } else {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  // ---------------------------------------------------------------- request head: route + choose
+
+  private void onRequestHead(HttpRequest req) {
+    timeouts.requestHeadReceived();
+    if (inFlight || discardingRequestBody) {
+      // Cannot happen while reads are on demand; refuse rather than mix two exchanges.
+      ReferenceCountUtil.release(req);
+      ctx.close();
+      return;
+    }
+    beginExchange(req);
+    RequestRejection rejection = RequestValidator.check(req, proxy.config.limits().maxBodySize());
+    if (rejection != null) {
+      ReferenceCountUtil.release(req);
+      respondError(rejection.status(), rejection.reason(), true);
+      return;
+    }
+    RoutingTable table = proxy.routing.table();
+    if (table == null) {
+      respondError(HttpResponseStatus.SERVICE_UNAVAILABLE, "no routing snapshot yet", false);
+      return;
+    }
+    String hostHeader = req.headers().get(HttpHeaderNames.HOST);
+    host = table.host(hostHeader);
+    if (host == null) {
+      respondError(HttpResponseStatus.NOT_FOUND, "unknown host", false);
+      return;
+    }
+    String path = RequestValidator.pathOf(req.uri());
+    if (!path.equals(req.uri())) {
+      req.setUri(path); // absolute-form becomes origin-form for the upstream
+    }
+    CompiledRoute route = host.route(path);
+    if (route == null) {
+      respondError(HttpResponseStatus.NOT_FOUND, "no route for this path on " + host.name(), false);
+      return;
+    }
+    AffinityPolicy policy = host.affinity();
+    VersionChooser.choose(policy, route, req.method(), req.headers(), startNanos, choice);
+    version = choice.target();
+    if (version == null) {
+      respondError(
+          HttpResponseStatus.SERVICE_UNAVAILABLE,
+          "no serving version for " + host.name() + route.prefix(),
+          false);
+      return;
+    }
+    reason = choice.reason();
+    if (choice.setCookie()) {
+      setCookie = policy.setCookieHeader(choice.bucket(), version.name(), isHttps(req));
+    }
+    if (choice.previous() != null) {
+      proxy.metrics.repinned(host.name(), choice.previous().name(), version.name());
+    }
+    UpstreamEndpoint ep = EndpointPicker.pick(version.endpoints(), null, startNanos);
+    if (ep == null) {
+      respondError(
+          HttpResponseStatus.SERVICE_UNAVAILABLE,
+          "no ready endpoint for version " + version.name(),
+          false);
+      return;
+    }
+    webSocket = HeaderRewriter.isWebSocketUpgrade(req);
+    requestId = HeaderRewriter.toUpstream(req, clientIp, trustedHop, webSocket);
+    proxy.retryBudget.onRequest();
+    proxy.inFlight.incrementAndGet();
+    countedInFlight = true;
+    connectUpstream(ep);
+  }
+
+  private void beginExchange(HttpRequest req) {
+    exchangeSeq++;
+    inFlight = true;
+    request = req;
+    requestUri = req.uri();
+    startNanos = System.nanoTime();
+    requestId = req.headers().get(HeaderRewriter.X_REQUEST_ID);
+    host = null;
+    version = null;
+    reason = null;
+    endpoint = null;
+    endpointCounted = false;
+    attempts = 0;
+    http10 = req.protocolVersion().equals(HttpVersion.HTTP_1_0);
+    keepAlive = HttpUtil.isKeepAlive(req) && !proxy.isDraining();
+    headRequest = HttpMethod.HEAD.equals(req.method());
+    idempotent = isIdempotent(req.method());
+    webSocket = false;
+    setCookie = null;
+    upstream = null;
+    upstreamHandler = null;
+    requestComplete = false;
+    requestBodySent = false;
+    bytesIn = 0;
+    responseStarted = false;
+    upstreamKeepAlive = false;
+    closeAfterResponse = !keepAlive;
+    skipInterimLast = false;
+    upgrading = false;
+    status = 0;
+    bytesOut = 0;
+    waitingForUpstreamWritable = false;
+    waitingForClientWritable = false;
+  }
+
+  // ---------------------------------------------------------------- upstream connection
+
+  private void connectUpstream(UpstreamEndpoint ep) {
+    attempts++;
+    endpoint = ep;
+    ep.requestStarted();
+    endpointCounted = true;
+    int seq = exchangeSeq;
+    Future<Channel> f = proxy.pool(ctx.channel().eventLoop()).acquire(ep);
+    if (f.isDone()) {
+      onUpstreamAcquired(f, seq, ep);
+    } else {
+      f.addListener(done -> onUpstreamAcquired(f, seq, ep));
+    }
+  }
+
+  private void onUpstreamAcquired(Future<Channel> f, int seq, UpstreamEndpoint ep) {
+    if (seq != exchangeSeq || !inFlight || endpoint != ep) {
+      // The client left (or the exchange ended) while we waited: give a clean connection back.
+      if (f.isSuccess()) {
+        proxy.pool(ctx.channel().eventLoop()).release(f.getNow());
+      }
+      return;
+    }
+    if (!f.isSuccess()) {
+      finishEndpoint();
+      boolean poolFull = f.cause() instanceof UpstreamPool.PoolExhaustedException;
+      version.meters().upstreamError(poolFull ? UpstreamErrorKind.POOL : UpstreamErrorKind.CONNECT);
+      if (!poolFull) {
+        recordEndpointFailure(ep);
+      }
+      if (retry(ep)) {
+        return;
+      }
+      respondError(
+          poolFull ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.BAD_GATEWAY,
+          poolFull
+              ? "all connections to version " + version.name() + " are busy"
+              : "could not connect to version " + version.name(),
+          !requestComplete);
+      return;
+    }
+    Channel ch = f.getNow();
+    upstream = ch;
+    upstreamHandler = ch.pipeline().get(UpstreamHandler.class);
+    upstreamHandler.bind(this);
+    ch.write(request);
+    if (requestComplete) {
+      // A retry of a request whose (empty) body was already read.
+      ch.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+      startResponseTimer();
+    } else {
+      ch.flush();
+      ctx.read(); // the body, or the empty last chunk of a bodiless request
+    }
+    ch.read();
+  }
+
+  /** Tries another endpoint of the same version. True when a retry started. */
+  private boolean retry(UpstreamEndpoint failed) {
+    if (attempts >= ProxyContext.MAX_ATTEMPTS || requestBodySent || !proxy.retryBudget.tryRetry()) {
+      return false;
+    }
+    UpstreamEndpoint next = EndpointPicker.pick(version.endpoints(), failed, System.nanoTime());
+    if (next == null) {
+      return false;
+    }
+    proxy.metrics.retried();
+    connectUpstream(next);
+    return true;
+  }
+
+  // ---------------------------------------------------------------- request body: client ->
+  // upstream
+
+  private void onRequestContent(HttpContent content) {
+    boolean last = content instanceof LastHttpContent;
+    if (discardingRequestBody) {
+      content.release();
+      if (last) {
+        discardingRequestBody = false;
+        readNextRequest();
+      } else {
+        ctx.read();
+      }
+      return;
+    }
+    if (!inFlight || responseCompleteOrAborted()) {
+      content.release();
+      return;
+    }
+    int readable = content.content().readableBytes();
+    bytesIn += readable;
+    long max = proxy.config.limits().maxBodySize();
+    if (max > 0 && bytesIn > max) {
+      content.release();
+      abortUpstream();
+      if (!responseStarted) {
+        respondError(
+            HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+            "request body larger than the limit",
+            true);
+      } else {
+        ctx.close();
+      }
+      return;
+    }
+    if (upstream == null) {
+      // Retrying: the content arrived before a connection did. Keep it only if it is the empty end.
+      if (last && readable == 0) {
+        content.release();
+        requestComplete = true;
+      } else {
+        content.release();
+        respondError(HttpResponseStatus.BAD_GATEWAY, "upstream connection lost", true);
+      }
+      return;
+    }
+    if (readable > 0) {
+      requestBodySent = true;
+    }
+    upstream.write(content);
+    upstream.flush();
+    if (last) {
+      requestComplete = true;
+      if (!responseStarted) {
+        startResponseTimer();
+      }
+    } else if (upstream.isWritable()) {
+      ctx.read();
+    } else {
+      waitingForUpstreamWritable = true;
+    }
+  }
+
+  @Override
+  public void upstreamWritabilityChanged(boolean writable) {
+    if (writable && waitingForUpstreamWritable) {
+      waitingForUpstreamWritable = false;
+      ctx.read();
+    }
+  }
+
+  // ---------------------------------------------------------------- response: upstream -> client
+
+  @Override
+  public void upstreamRead(HttpObject msg) {
+    if (msg instanceof HttpResponse res) {
+      onResponseHead(res);
+      if (!(msg instanceof HttpContent)) {
+        return;
+      }
+    }
+    if (msg instanceof HttpContent content) {
+      onResponseContent(content);
+    }
+  }
+
+  private void onResponseHead(HttpResponse res) {
+    if (res.decoderResult().isFailure()) {
+      ReferenceCountUtil.release(res);
+      version.meters().upstreamError(UpstreamErrorKind.PROTOCOL);
+      abortUpstream();
+      if (!responseStarted) {
+        respondError(HttpResponseStatus.BAD_GATEWAY, "invalid response from upstream", true);
+      } else {
+        ctx.close();
+      }
+      return;
+    }
+    int code = res.status().code();
+    if (code >= 100 && code < 200 && code != 101) {
+      skipInterimLast = true; // 100/103 interim answers are not relayed
+      return;
+    }
+    cancelResponseTimer();
+    responseStarted = true;
+    status = code;
+    upgrading = code == 101 && webSocket;
+    upstreamKeepAlive = HttpUtil.isKeepAlive(res);
+    if (!requestComplete || proxy.isDraining()) {
+      closeAfterResponse = true;
+    }
+    boolean bodyless = headRequest || code == 204 || code == 304 || code == 101;
+    if (!bodyless && !HeaderRewriter.hasFraming(res)) {
+      if (http10) {
+        closeAfterResponse = true; // the body ends when the connection does
+      } else {
+        HttpUtil.setTransferEncodingChunked(res, true);
+      }
+    }
+    if (headRequest && HttpUtil.isTransferEncodingChunked(res)) {
+      res.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
+    }
+    HeaderRewriter.toClient(res, !closeAfterResponse, http10, upgrading);
+    if (setCookie != null) {
+      res.headers().add(HttpHeaderNames.SET_COOKIE, setCookie);
+    }
+    ctx.write(res);
+  }
+
+  private void onResponseContent(HttpContent content) {
+    boolean last = content instanceof LastHttpContent;
+    if (skipInterimLast && last) {
+      skipInterimLast = false;
+      content.release();
+      return;
+    }
+    if (!responseStarted) {
+      content.release();
+      return;
+    }
+    bytesOut += content.content().readableBytes();
+    if (!last) {
+      ctx.write(content);
+      return;
+    }
+    ChannelFuture written = ctx.writeAndFlush(content);
+    if (upgrading) {
+      switchToRelay();
+    } else {
+      finishExchange(written);
+    }
+  }
+
+  @Override
+  public void upstreamReadComplete() {
+    ctx.flush();
+    if (upstream != null && inFlight) {
+      if (ctx.channel().isWritable()) {
+        upstream.read();
+      } else {
+        waitingForClientWritable = true;
+      }
+    }
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (ctx.channel().isWritable() && waitingForClientWritable) {
+      waitingForClientWritable = false;
+      if (upstream != null) {
+        upstream.read();
+      }
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  private void finishExchange(ChannelFuture lastWrite) {
+    Channel up = upstream;
+    upstream = null;
+    cancelResponseTimer();
+    if (up != null) {
+      if (requestComplete && upstreamKeepAlive && !proxy.isDraining()) {
+        proxy.pool(ctx.channel().eventLoop()).release(up);
+      } else {
+        upstreamHandler.unbind();
+        up.close();
+      }
+    }
+    endpoint.recordSuccess();
+    finishEndpoint();
+    endExchange(status);
+    if (closeAfterResponse) {
+      lastWrite.addListener(ChannelFutureListener.CLOSE);
+    } else {
+      readNextRequest();
+    }
+  }
+
+  private void readNextRequest() {
+    timeouts.awaitingNextRequest();
+    ctx.read();
+  }
+
+  @Override
+  public void upstreamClosed() {
+    Channel up = upstream;
+    upstream = null;
+    if (!inFlight || up == null) {
+      return;
+    }
+    cancelResponseTimer();
+    finishEndpoint();
+    if (responseStarted) {
+      // Mid-response: the client must see a truncated message, not a clean end.
+      version.meters().upstreamError(UpstreamErrorKind.RESET);
+      endExchange(status);
+      ctx.close();
+      return;
+    }
+    boolean reused = upstreamHandler != null && upstreamHandler.reused();
+    version.meters().upstreamError(UpstreamErrorKind.RESET);
+    if (!reused) {
+      recordEndpointFailure(endpoint);
+    }
+    boolean replayable = !requestBodySent && (idempotent || reused);
+    if (replayable && retry(reused ? null : endpoint)) {
+      return;
+    }
+    respondError(
+        HttpResponseStatus.BAD_GATEWAY,
+        "upstream closed the connection before responding",
+        !requestComplete);
+  }
+
+  private void startResponseTimer() {
+    long timeout = proxy.config.upstream().responseTimeout().toNanos();
+    if (timeout <= 0 || responseTimer != null) {
+      return;
+    }
+    int seq = exchangeSeq;
+    responseTimer =
+        ctx.executor()
+            .schedule(
+                () -> {
+                  responseTimer = null;
+                  if (seq == exchangeSeq && inFlight && !responseStarted) {
+                    version.meters().upstreamError(UpstreamErrorKind.TIMEOUT);
+                    abortUpstream();
+                    respondError(
+                        HttpResponseStatus.GATEWAY_TIMEOUT,
+                        "version " + version.name() + " did not answer in time",
+                        false);
+                  }
+                },
+                timeout,
+                TimeUnit.NANOSECONDS);
+  }
+
+  private void cancelResponseTimer() {
+    if (responseTimer != null) {
+      responseTimer.cancel(false);
+      responseTimer = null;
+    }
+  }
+
+  // ---------------------------------------------------------------- WebSocket
+
+  private void switchToRelay() {
+    Channel up = upstream;
+    upstream = null;
+    upstreamHandler.unbind();
+    finishEndpoint();
+    endExchange(status);
+    timeouts.disable();
+    Channel client = ctx.channel();
+    RawRelayHandler toUpstream = new RawRelayHandler(up);
+    RawRelayHandler toClient = new RawRelayHandler(client);
+    ChannelPipeline cp = client.pipeline();
+    ChannelPipeline upp = up.pipeline();
+    cp.addLast("relay", toUpstream);
+    upp.addLast("relay", toClient);
+    // Removing a codec hands any bytes it still buffers on to the relay.
+    upp.remove("upstream");
+    upp.remove("idle");
+    upp.remove("http");
+    cp.remove(this);
+    cp.remove("flow");
+    cp.remove("expect-continue");
+    cp.remove("http");
+    toUpstream.start();
+    toClient.start();
+  }
+
+  // ---------------------------------------------------------------- ends and errors
+
+  private boolean responseCompleteOrAborted() {
+    return !inFlight;
+  }
+
+  /**
+   * Answers with the gateway's own error. The connection stays open only when the rest of the
+   * request is known to be empty and the client wants to keep it.
+   */
+  private void respondError(HttpResponseStatus st, String why, boolean mustClose) {
+    boolean close =
+        mustClose || !keepAlive || proxy.isDraining() || requestMayHaveBody() && !requestComplete;
+    status = st.code();
+    endExchange(st.code());
+    ChannelFuture f = ctx.writeAndFlush(GatewayErrors.response(ctx.alloc(), st, why, !close));
+    if (close) {
+      f.addListener(ChannelFutureListener.CLOSE);
+    } else if (requestComplete) {
+      readNextRequest();
+    } else {
+      discardingRequestBody = true;
+      ctx.read();
+    }
+  }
+
+  private boolean requestMayHaveBody() {
+    HttpRequest r = request;
+    if (r == null) {
+      return false;
+    }
+    if (HttpUtil.isTransferEncodingChunked(r)) {
+      return true;
+    }
+    long length = HttpUtil.getContentLength(r, 0L);
+    return length > 0;
+  }
+
+  /** Records the exchange in metrics and the access log, and marks it over. */
+  private void endExchange(int code) {
+    if (!inFlight) {
+      return;
+    }
+    inFlight = false;
+    exchangeSeq++;
+    if (countedInFlight) {
+      countedInFlight = false;
+      proxy.inFlight.decrementAndGet();
+    }
+    long duration = System.nanoTime() - startNanos;
+    String hostName = host == null ? GatewayMetrics.NO_HOST : host.name();
+    VersionMeters meters =
+        version == null
+            ? proxy.metrics.versionMeters(hostName, GatewayMetrics.NO_VERSION)
+            : version.meters();
+    meters.record(code, duration);
+    proxy.accessLog.log(
+        hostName,
+        version == null ? "-" : version.name(),
+        reason == null ? "-" : reason.logName(),
+        endpoint,
+        request == null ? "-" : request.method().name(),
+        requestUri,
+        code,
+        bytesIn,
+        bytesOut,
+        duration,
+        requestId);
+  }
+
+  private void finishEndpoint() {
+    if (endpointCounted) {
+      endpointCounted = false;
+      endpoint.requestFinished();
+    }
+  }
+
+  private void recordEndpointFailure(UpstreamEndpoint ep) {
+    if (ep.recordFailure(
+        ProxyContext.EJECT_AFTER_FAILURES, ProxyContext.BASE_EJECTION_NANOS, System.nanoTime())) {
+      proxy.metrics.endpointEjected();
+      org.slf4j.LoggerFactory.getLogger(ProxyFrontendHandler.class)
+          .warn("ejected endpoint {} of version {} after repeated failures", ep, version.name());
+    }
+  }
+
+  /** Drops the current upstream connection without reusing it. */
+  private void abortUpstream() {
+    cancelResponseTimer();
+    Channel up = upstream;
+    upstream = null;
+    if (up != null) {
+      upstreamHandler.unbind();
+      up.close();
+    }
+    finishEndpoint();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (inFlight) {
+      abortUpstream();
+      // 499: the client closed the connection before the response was complete (nginx's code).
+      endExchange(responseStarted ? status : 499);
+    }
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt == ProxyContext.CloseIdleEvent.INSTANCE) {
+      if (!inFlight && !discardingRequestBody) {
+        ctx.close(); // idle keep-alive connection: nothing to finish
+      } else {
+        closeAfterResponse = true;
+      }
+      return;
+    }
+    ctx.fireUserEventTriggered(evt);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    ctx.close();
+  }
+
+  private boolean isHttps(HttpRequest req) {
+    if (!trustedHop) {
+      return false;
+    }
+    String proto = req.headers().get(HeaderRewriter.X_FORWARDED_PROTO);
+    return proto != null && proto.regionMatches(true, 0, "https", 0, 5);
+  }
+
+  private static boolean isIdempotent(HttpMethod m) {
+    return HttpMethod.GET.equals(m)
+        || HttpMethod.HEAD.equals(m)
+        || HttpMethod.OPTIONS.equals(m)
+        || HttpMethod.PUT.equals(m)
+        || HttpMethod.DELETE.equals(m)
+        || HttpMethod.TRACE.equals(m);
+  }
+}

@@ -1,0 +1,71 @@
+package io.turnout.gateway.proxy;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+
+/**
+ * Relays bytes one way after a connection left HTTP (a WebSocket after its 101), as in Netty's
+ * HexDumpProxy: read only when the peer can take the data, flush per read batch, and close the peer
+ * when this side closes. One instance sits on each of the two channels.
+ *
+ * <p>Confined to the channels' shared event loop.
+ */
+final class RawRelayHandler extends ChannelInboundHandlerAdapter {
+  private final Channel peer;
+  private ChannelHandlerContext ctx;
+
+  RawRelayHandler(Channel peer) {
+    this.peer = peer;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+    ctx.channel().config().setAutoRead(false);
+  }
+
+  /** Starts relaying; call once both sides are in place. */
+  void start() {
+    ctx.read();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    peer.write(msg);
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    peer.flush();
+    if (peer.isWritable()) {
+      ctx.read();
+    }
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    // Our channel drained: the peer's relay may read again.
+    if (ctx.channel().isWritable()) {
+      RawRelayHandler other = peer.pipeline().get(RawRelayHandler.class);
+      if (other != null) {
+        peer.read();
+      }
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (peer.isActive()) {
+      peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    ctx.close();
+  }
+}

@@ -1,0 +1,192 @@
+package io.turnout.gateway.proxy;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.turnout.gateway.config.UpstreamSettings;
+import io.turnout.gateway.routing.UpstreamEndpoint;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Keep-alive connections to endpoints, for one event loop. Every borrow and return happens on that
+ * loop, so the pool takes no lock and a request never crosses threads (the Zuul and HexDumpProxy
+ * pattern). Idle connections are reused last-in first-out so the extra ones age out through the
+ * idle timeout; at {@code maxConnectionsPerEndpoint} borrowers wait in line, up to the connect
+ * timeout.
+ *
+ * <p>Confined to its event loop.
+ */
+final class UpstreamPool {
+  /** Thrown into a borrower whose wait for a free connection timed out. */
+  static final class PoolExhaustedException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    PoolExhaustedException(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  private final EventLoop loop;
+  private final Bootstrap bootstrap;
+  private final UpstreamSettings settings;
+  private final Map<UpstreamEndpoint, Slot> slots = new HashMap<>();
+  private boolean closed;
+
+  UpstreamPool(EventLoop loop, Transport transport, UpstreamSettings settings) {
+    this.loop = loop;
+    this.settings = settings;
+    this.bootstrap =
+        new Bootstrap()
+            .group(loop)
+            .channel(transport.socketChannel())
+            .option(ChannelOption.AUTO_READ, false)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.SO_KEEPALIVE, true)
+            .option(
+                ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()))
+            .option(
+                ChannelOption.WRITE_BUFFER_WATER_MARK,
+                new WriteBufferWaterMark(32 * 1024, 64 * 1024));
+  }
+
+  /** Lends a connection to {@code endpoint}: an idle one, a new one, or the next one returned. */
+  Future<Channel> acquire(UpstreamEndpoint endpoint) {
+    Slot slot = slots.computeIfAbsent(endpoint, Slot::new);
+    Promise<Channel> promise = loop.newPromise();
+    Channel idle = slot.pollIdle();
+    if (idle != null) {
+      return promise.setSuccess(idle);
+    }
+    if (slot.open < settings.maxConnectionsPerEndpoint()) {
+      connect(slot, promise);
+      return promise;
+    }
+    slot.waiters.add(promise);
+    ScheduledFuture<?> timeout =
+        loop.schedule(
+            () -> {
+              if (slot.waiters.remove(promise)) {
+                promise.tryFailure(
+                    new PoolExhaustedException(
+                        "no free connection to " + endpoint + " within the connect timeout"));
+              }
+            },
+            settings.connectTimeout().toMillis(),
+            TimeUnit.MILLISECONDS);
+    promise.addListener(f -> timeout.cancel(false));
+    return promise;
+  }
+
+  /** Takes back a connection whose exchange ended cleanly; it may be lent again. */
+  void release(Channel ch) {
+    UpstreamHandler h = ch.pipeline().get(UpstreamHandler.class);
+    if (h == null) {
+      ch.close();
+      return;
+    }
+    h.unbind();
+    Slot slot = h.slot();
+    if (closed || !ch.isActive()) {
+      ch.close();
+      return;
+    }
+    Promise<Channel> waiter;
+    while ((waiter = slot.waiters.poll()) != null) {
+      if (waiter.trySuccess(ch)) {
+        return;
+      }
+    }
+    slot.idle.addLast(ch);
+  }
+
+  /** Closes every idle connection and refuses to pool returned ones (shutdown). */
+  void close() {
+    closed = true;
+    for (Slot slot : slots.values()) {
+      Channel ch;
+      while ((ch = slot.idle.poll()) != null) {
+        ch.close();
+      }
+    }
+  }
+
+  private void connect(Slot slot, Promise<Channel> promise) {
+    slot.open++;
+    ChannelFuture cf =
+        bootstrap
+            .clone()
+            .handler(
+                new ChannelInitializer<Channel>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    ch.pipeline()
+                        .addLast("http", new HttpClientCodec(8192, 65536, 65536))
+                        .addLast(
+                            "idle",
+                            new IdleStateHandler(
+                                0, 0, settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
+                        .addLast("upstream", new UpstreamHandler(slot));
+                  }
+                })
+            .connect(slot.endpoint.address());
+    Channel ch = cf.channel();
+    ch.closeFuture()
+        .addListener(
+            f -> {
+              slot.open--;
+              slot.idle.remove(ch);
+              if (slot.open == 0 && slot.waiters.isEmpty()) {
+                slots.remove(slot.endpoint, slot);
+              }
+            });
+    cf.addListener(
+        f -> {
+          if (f.isSuccess()) {
+            if (!promise.trySuccess(ch)) {
+              release(ch);
+            }
+          } else {
+            promise.tryFailure(f.cause());
+          }
+        });
+  }
+
+  /** The connections of one endpoint on this loop. */
+  static final class Slot {
+    final UpstreamEndpoint endpoint;
+    final ArrayDeque<Channel> idle = new ArrayDeque<>();
+    final ArrayDeque<Promise<Channel>> waiters = new ArrayDeque<>();
+    int open;
+
+    Slot(UpstreamEndpoint endpoint) {
+      this.endpoint = endpoint;
+    }
+
+    Channel pollIdle() {
+      Iterator<Channel> it = idle.descendingIterator();
+      while (it.hasNext()) {
+        Channel ch = it.next();
+        it.remove();
+        if (ch.isActive()) {
+          return ch;
+        }
+        ch.close();
+      }
+      return null;
+    }
+  }
+}

@@ -1,0 +1,113 @@
+package io.turnout.gateway.routing;
+
+import io.turnout.gateway.config.AffinitySettings;
+import io.turnout.gateway.config.ConfigException;
+import io.turnout.gateway.config.PreviewSettings;
+import io.turnout.gateway.metrics.GatewayMetrics;
+import io.turnout.gateway.snapshot.Snapshot;
+import io.turnout.gateway.snapshot.SnapshotValidator;
+import io.turnout.gateway.source.SnapshotSink;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway's current routing: validates each offered snapshot whole, compiles it against the
+ * previous table (to carry drain state), and publishes it with one volatile write. A request reads
+ * {@link #table()} once and uses that table to the end.
+ *
+ * <p>Thread-safe: writers (file watcher, controller stream) serialize on {@code this}; readers
+ * (every event loop) never lock.
+ */
+public final class RoutingState implements SnapshotSink {
+  private static final Logger log = LoggerFactory.getLogger(RoutingState.class);
+
+  private final GatewayMetrics metrics;
+  private final EndpointRegistry endpoints = new EndpointRegistry();
+  private final RoutingTableCompiler compiler;
+  private volatile RoutingTable table;
+  private AffinitySettings affinityDefaults;
+  private PreviewSettings preview;
+
+  public RoutingState(
+      GatewayMetrics metrics, AffinitySettings affinityDefaults, PreviewSettings preview) {
+    this.metrics = metrics;
+    this.compiler = new RoutingTableCompiler(endpoints, metrics);
+    this.affinityDefaults = affinityDefaults;
+    this.preview = preview;
+  }
+
+  /** The table in force, or null before the first snapshot. */
+  public RoutingTable table() {
+    return table;
+  }
+
+  /** True once a snapshot has been applied. */
+  public boolean hasSnapshot() {
+    return table != null;
+  }
+
+  public EndpointRegistry endpoints() {
+    return endpoints;
+  }
+
+  @Override
+  public synchronized boolean offer(Snapshot snapshot, String origin) {
+    try {
+      SnapshotValidator.validate(snapshot);
+      RoutingTable next =
+          compiler.compile(snapshot, table, affinityDefaults, preview, System.nanoTime());
+      table = next;
+      log.info(
+          "applied snapshot version {} from {}: {} host(s)",
+          snapshot.version(),
+          origin,
+          snapshot.hosts().size());
+      return true;
+    } catch (ConfigException e) {
+      rejected(origin, String.join("; ", e.problems()));
+      return false;
+    } catch (RuntimeException e) {
+      rejected(origin, e.getMessage());
+      return false;
+    }
+  }
+
+  @Override
+  public void reject(String origin, String reason) {
+    rejected(origin, reason);
+  }
+
+  /**
+   * Replaces the global affinity and preview settings (a config file edit) and recompiles the
+   * current snapshot under them; the new settings stay in effect for later snapshots.
+   *
+   * @return false when the current snapshot does not compile under the new settings; then nothing
+   *     changes
+   */
+  public synchronized boolean updateSettings(
+      AffinitySettings newAffinity, PreviewSettings newPreview, String origin) {
+    if (newAffinity.equals(affinityDefaults) && newPreview.equals(preview)) {
+      return true;
+    }
+    RoutingTable current = table;
+    if (current != null) {
+      try {
+        table =
+            compiler.compile(
+                current.snapshot(), current, newAffinity, newPreview, System.nanoTime());
+      } catch (RuntimeException e) {
+        rejected(origin, e.getMessage());
+        return false;
+      }
+    }
+    affinityDefaults = newAffinity;
+    preview = newPreview;
+    return true;
+  }
+
+  private void rejected(String origin, String reason) {
+    metrics.snapshotRejected();
+    log.error(
+        "rejected routing config from {}: {}; the last good config keeps serving", origin, reason);
+  }
+}

@@ -1,0 +1,82 @@
+package io.turnout.gateway.routing;
+
+import io.turnout.gateway.metrics.VersionMeters;
+import java.util.List;
+
+/**
+ * A version of a route as compiled for the request path: its ready endpoints and when it last
+ * served. Immutable; part of one {@link RoutingTable}.
+ */
+public final class VersionTarget {
+  private final String name;
+  private final int weight;
+  private final UpstreamEndpoint[] endpoints;
+  private final long stoppedServingAtNanos;
+  private final boolean servingInSnapshot;
+  private final boolean inSnapshot;
+  final VersionMeters meters;
+
+  VersionTarget(
+      String name,
+      int weight,
+      List<UpstreamEndpoint> readyEndpoints,
+      boolean inSnapshot,
+      long stoppedServingAtNanos,
+      VersionMeters meters) {
+    this.name = name;
+    this.weight = weight;
+    this.endpoints = readyEndpoints.toArray(new UpstreamEndpoint[0]);
+    this.inSnapshot = inSnapshot;
+    this.servingInSnapshot = inSnapshot && weight > 0 && endpoints.length > 0;
+    this.stoppedServingAtNanos = stoppedServingAtNanos;
+    this.meters = meters;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public int weight() {
+    return weight;
+  }
+
+  /** The ready endpoints; never modify the array. */
+  public UpstreamEndpoint[] endpoints() {
+    return endpoints;
+  }
+
+  public boolean hasReadyEndpoint() {
+    return endpoints.length > 0;
+  }
+
+  /** False for a version kept only to drain after it left the snapshot. */
+  public boolean inSnapshot() {
+    return inSnapshot;
+  }
+
+  /** When the version stopped serving (System.nanoTime), or 0 while it serves. */
+  long stoppedServingAtNanos() {
+    return stoppedServingAtNanos;
+  }
+
+  public VersionState state(long nowNanos, long drainTimeoutNanos) {
+    if (servingInSnapshot) {
+      return VersionState.SERVING;
+    }
+    if (endpoints.length > 0
+        && stoppedServingAtNanos != 0
+        && nowNanos - stoppedServingAtNanos < drainTimeoutNanos) {
+      return VersionState.DRAINING;
+    }
+    return VersionState.DARK;
+  }
+
+  public VersionMeters meters() {
+    return meters;
+  }
+
+  @Override
+  public String toString() {
+    return name + "(w=" + weight + ", endpoints=" + endpoints.length + ")";
+  }
+}
