@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -168,8 +169,12 @@ final class CoalescingReconciler implements Reconciler {
     }
     long start = System.nanoTime();
     try {
-      List<String> keys = new ArrayList<>(dirty);
-      dirty.removeAll(keys);
+      // Drained one by one: removeAll(list) on a set of the same size is quadratic.
+      List<String> keys = new ArrayList<>();
+      for (Iterator<String> it = dirty.iterator(); it.hasNext(); ) {
+        keys.add(it.next());
+        it.remove();
+      }
       retranslate(keys);
       List<ServiceRoute> all = new ArrayList<>(routes.size() + deleted.size());
       all.addAll(routes.values());

@@ -27,7 +27,7 @@ class ControllerSnapshotSourceTest {
   private final RecordingSink sink = new RecordingSink();
   @TempDir Path dir;
 
-  /** Keeps what it is offered; accepts everything, as a valid-snapshot gateway sink would. */
+  /** Keeps what it is offered; validates whole and rejects, as the gateway's sink does. */
   static final class RecordingSink implements SnapshotSink {
     final List<Snapshot> applied = new CopyOnWriteArrayList<>();
     final List<String> origins = new CopyOnWriteArrayList<>();
@@ -35,6 +35,12 @@ class ControllerSnapshotSourceTest {
 
     @Override
     public boolean offer(Snapshot snapshot, String origin) {
+      try {
+        io.turnout.gateway.snapshot.SnapshotValidator.validate(snapshot);
+      } catch (io.turnout.gateway.config.ConfigException e) {
+        rejected.add(e.getMessage());
+        return false;
+      }
       applied.add(snapshot);
       origins.add(origin);
       return true;
@@ -148,8 +154,14 @@ class ControllerSnapshotSourceTest {
     FakeSseServer.Conn c = controller.next();
     c.snapshot(1, SnapshotJson.toJson(snapshot(1, 10)));
     c.snapshot(2, "{\"version\":2,\"hosts\":[{\"host\":\"bad host\",\"routes\":[]}]}");
-    await().until(() -> sink.rejected.size() == 1);
+    c.snapshot(3, "{\"version\":3,\"hostz\":[]}");
+    await().until(() -> sink.rejected.size() == 2);
     assertEquals(1, sink.applied.size());
+    // The rejected ones were not remembered as applied: the same routes as v1 are still skipped.
+    c.snapshot(4, SnapshotJson.toJson(snapshot(4, 10)));
+    c.snapshot(5, SnapshotJson.toJson(snapshot(5, 20)));
+    await().until(() -> sink.applied.size() == 2);
+    assertEquals(5, sink.last().version());
   }
 
   @Test
