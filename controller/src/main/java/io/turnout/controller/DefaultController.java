@@ -53,6 +53,10 @@ final class DefaultController implements Controller {
         Reconciler.create(
             view, settings.coalesce(), server::publish, events, registry, Clock.systemUTC());
     reconcilerRef[0] = reconciler;
+    log.info(
+        "turnout controller on port {}, watching Services and EndpointSlices in {}",
+        server.port(),
+        settings.namespaces().isEmpty() ? "all namespaces" : settings.namespaces());
     view.start(reconciler::enqueue)
         .whenComplete(
             (ok, failure) -> {

@@ -87,6 +87,8 @@ final class CoalescingReconciler implements Reconciler {
         Timer.builder("turnout.controller.snapshot.build")
             .description("Time to rebuild the routing snapshot from the informer caches")
             .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofMillis(1))
+            .maximumExpectedValue(Duration.ofSeconds(10))
             .register(registry);
     for (Kind kind : Kind.values()) {
       rejectedCounters.put(
