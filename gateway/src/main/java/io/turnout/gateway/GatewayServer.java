@@ -150,6 +150,12 @@ public final class GatewayServer implements AutoCloseable {
     return t == null ? null : t.snapshot();
   }
 
+  /** The snapshot in use as JSON (what the admin port's {@code /snapshot} shows), or "". */
+  public String currentSnapshotJson() {
+    Snapshot s = currentSnapshot();
+    return s == null ? "" : io.turnout.gateway.snapshot.SnapshotJson.toJson(s);
+  }
+
   /** Applies a changed config file's settings that can change live (affinity, preview). */
   public void settingsChanged(GatewayConfig newConfig) {
     if (!newConfig.listen().equals(config.listen())) {

@@ -6,7 +6,6 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
-import io.netty.handler.flow.FlowControlHandler;
 import io.turnout.gateway.config.LimitSettings;
 
 /**
@@ -17,7 +16,7 @@ import io.turnout.gateway.config.LimitSettings;
  *   timeouts   ClientTimeoutHandler       keep-alive idle close; 408 when headers are too slow
  *   http       HttpServerCodec            bytes &lt;-&gt; HttpRequest / HttpContent (strict RFC 9112)
  *   expect-continue                       answers "Expect: 100-continue" itself
- *   flow       FlowControlHandler         one message per read(): on-demand reading
+ *   flow       OneMessagePerRead          one message per read(): on-demand reading
  *   proxy      ProxyFrontendHandler       route, choose version, stream to and from upstream
  * </pre>
  */
@@ -66,7 +65,7 @@ public final class HttpProxyInitializer extends ChannelInitializer<SocketChannel
   }
 
   private void addProxyHandlers(ChannelPipeline p, ClientTimeoutHandler timeouts) {
-    p.addLast("flow", new FlowControlHandler());
+    p.addLast("flow", new OneMessagePerRead());
     p.addLast("proxy", new ProxyFrontendHandler(proxy, timeouts));
   }
 }

@@ -15,8 +15,10 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.turnout.gateway.config.UpstreamSettings;
 import io.turnout.gateway.routing.UpstreamEndpoint;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -116,12 +118,13 @@ final class UpstreamPool {
   /** Closes every idle connection and refuses to pool returned ones (shutdown). */
   void close() {
     closed = true;
+    // Closing a channel runs its close listener at once, which edits these maps: copy first.
+    List<Channel> idle = new ArrayList<>();
     for (Slot slot : slots.values()) {
-      Channel ch;
-      while ((ch = slot.idle.poll()) != null) {
-        ch.close();
-      }
+      idle.addAll(slot.idle);
+      slot.idle.clear();
     }
+    idle.forEach(Channel::close);
   }
 
   private void connect(Slot slot, Promise<Channel> promise) {

@@ -149,7 +149,6 @@ public final class SnapshotJson {
     module.addDeserializer(EndpointSpec.class, new EndpointDeserializer());
     mapper.registerModule(module);
     mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-    mapper.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
     mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     mapper.disable(MapperFeature.ALLOW_COERCION_OF_SCALARS);
     return mapper;

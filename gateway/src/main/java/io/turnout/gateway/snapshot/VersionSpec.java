@@ -6,8 +6,8 @@ import java.util.List;
  * One release of an app (blue, green, ...) and the endpoints that run it.
  *
  * @param name version name, unique within its route
- * @param weight share of new clients relative to the other versions of the route; 0 means the
- *     version takes no new clients (it drains, then goes dark)
+ * @param weight share of new clients relative to the other versions of the route (default 0); 0
+ *     means the version takes no new clients (it drains, then goes dark)
  * @param endpoints the pods (address and port) running this version
  */
 public record VersionSpec(String name, int weight, List<EndpointSpec> endpoints) {

@@ -1,0 +1,128 @@
+package io.turnout.gateway.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class ConfigFileTest {
+  private static final String VALID =
+      """
+      listen: { http: 8080, admin: 9901 }
+      affinity:
+        cookie: turnout
+        repin: navigation
+        drainTimeout: 5m
+        secret: change-me
+      preview:
+        header: X-Turnout-Version
+        token: qa-token
+      hosts:
+        - host: shop.example.com
+          routes:
+            - path: /
+              versions:
+                - name: blue
+                  weight: 90
+                  endpoints: ["127.0.0.1:9001", "127.0.0.1:9002"]
+                - name: green
+                  weight: 10
+                  endpoints: ["127.0.0.1:9011"]
+      """;
+
+  @Test
+  void designExampleParses() throws Exception {
+    GatewayConfig c = ConfigFile.parse(VALID);
+    assertEquals(8080, c.listen().http());
+    assertEquals(Duration.ofMinutes(5), c.affinity().drainTimeout());
+    assertEquals(RepinPolicy.NAVIGATION, c.affinity().repin());
+    assertEquals("qa-token", c.preview().token());
+    assertEquals(2, c.hosts().get(0).routes().get(0).versions().size());
+    assertEquals(
+        9011, c.hosts().get(0).routes().get(0).versions().get(1).endpoints().get(0).port());
+  }
+
+  @Test
+  void jsonIsAcceptedToo() throws Exception {
+    GatewayConfig c =
+        ConfigFile.parse(
+            "{\"hosts\":[{\"host\":\"*\",\"routes\":[{\"path\":\"/\",\"versions\":[{\"name\":\"a\",\"weight\":1,\"endpoints\":[\"10.0.0.1:80\"]}]}]}]}");
+    assertEquals("*", c.hosts().get(0).host());
+  }
+
+  @Test
+  void negativeWeightNamesTheField() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> ConfigFile.parse(VALID.replace("weight: 10", "weight: -5")));
+    assertEquals(
+        "hosts[0].routes[0].versions[1].weight: must be >= 0, was -5", e.problems().get(0));
+  }
+
+  @Test
+  void nonNumericWeightNamesTheField() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> ConfigFile.parse(VALID.replace("weight: 10", "weight: abc")));
+    assertTrue(e.getMessage().startsWith("hosts[0].routes[0].versions[1].weight:"), e.getMessage());
+  }
+
+  @Test
+  void misspelledKeyIsAnErrorNotIgnored() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> ConfigFile.parse(VALID.replace("weight: 10", "wieght: 10")));
+    assertTrue(e.getMessage().contains("wieght"), e.getMessage());
+  }
+
+  @Test
+  void badEndpointNamesTheFieldAndTheReason() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> ConfigFile.parse(VALID.replace("127.0.0.1:9011", "127.0.0.1:99999")));
+    assertTrue(
+        e.getMessage().contains("hosts[0].routes[0].versions[1].endpoints[0]"), e.getMessage());
+    assertTrue(e.getMessage().contains("outside 1..65535"), e.getMessage());
+  }
+
+  @Test
+  void everyProblemIsReportedAtOnce() {
+    String bad =
+        VALID
+            .replace("weight: 10", "weight: -1")
+            .replace("name: blue", "name: green")
+            .replace("drainTimeout: 5m", "drainTimeout: 5m")
+            .replace("path: /", "path: nope");
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigFile.parse(bad));
+    assertEquals(3, e.problems().size(), e.problems().toString());
+  }
+
+  @Test
+  void badDurationSaysWhatIsExpected() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> ConfigFile.parse(VALID.replace("drainTimeout: 5m", "drainTimeout: soon")));
+    assertTrue(e.getMessage().startsWith("affinity.drainTimeout:"), e.getMessage());
+    assertTrue(e.getMessage().contains("250ms, 30s, 5m, 1h"), e.getMessage());
+  }
+
+  @Test
+  void duplicateHostsAreRejectedCaseInsensitively() {
+    String dup =
+        VALID
+            + VALID
+                .substring(VALID.indexOf("  - host:"))
+                .replace("shop.example.com", "SHOP.example.com");
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigFile.parse(dup));
+    assertTrue(
+        e.getMessage().contains("hosts[1].host: 'SHOP.example.com' appears more than once"),
+        e.getMessage());
+  }
+}
