@@ -39,8 +39,9 @@ public final class Cli implements Runnable {
 
   @Override
   public void run() {
-    spec.commandLine().usage(spec.commandLine().getErr());
-    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+    // picocli prints this message and the usage, and exits with 2.
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "a command is required: run, status, weight or switch");
   }
 
   /** Thrown by verbs to refuse with a message and exit code 2. */

@@ -59,7 +59,14 @@ final class ControllerHttpHandler extends SimpleChannelInboundHandler<FullHttpRe
       return;
     }
     switch (path) {
-      case "/v1/snapshots" -> stream(ctx, req);
+      case "/v1/snapshots" -> {
+        if (req.method().equals(HttpMethod.GET)) {
+          stream(ctx, req);
+        } else {
+          respond(
+              ctx, req, HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain", "GET only\n", true);
+        }
+      }
       case "/healthz" -> respond(ctx, req, HttpResponseStatus.OK, "text/plain", "ok\n", true);
       case "/readyz" -> {
         if (ready.getAsBoolean()) {

@@ -52,7 +52,11 @@ final class Subscriber {
 
   /** Hands {@code p} to the event loop. Any thread. */
   void offer(Published p) {
-    channel.eventLoop().execute(() -> deliver(p));
+    try {
+      channel.eventLoop().execute(() -> deliver(p));
+    } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+      // the server is closing; the stream ends with it
+    }
   }
 
   void startHeartbeat(long periodNanos) {

@@ -218,6 +218,16 @@ final class SseSnapshotSource implements ControllerSnapshotSource {
             ctx.close();
             return;
           }
+          String type = res.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
+          if (!type.startsWith("text/event-stream")) {
+            log.warn(
+                "{} answered with Content-Type '{}', not an event stream: is the URL a Turnout"
+                    + " controller? retrying",
+                origin,
+                type);
+            ctx.close();
+            return;
+          }
           streaming = true;
           connected = true;
           failures = 0;
