@@ -9,6 +9,7 @@ import io.turnout.gateway.config.GatewayConfig;
 import io.turnout.gateway.config.ListenSettings;
 import io.turnout.gateway.config.ShutdownSettings;
 import io.turnout.gateway.source.ControllerSnapshotSource;
+import io.turnout.gateway.testing.TestUpstream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.Socket;
@@ -31,15 +32,15 @@ import org.junit.jupiter.api.io.TempDir;
 class RealGatewayTest {
   private FakeCluster cluster;
   private Controller controller;
-  private NamedUpstream blue;
-  private NamedUpstream green;
+  private TestUpstream blue;
+  private TestUpstream green;
   private GatewayServer gateway;
   @TempDir Path dir;
 
   @BeforeEach
   void start() throws Exception {
-    blue = new NamedUpstream("blue");
-    green = new NamedUpstream("green");
+    blue = TestUpstream.start("blue");
+    green = TestUpstream.start("green");
     cluster = new FakeCluster();
     cluster.service(
         "shop",
@@ -130,15 +131,20 @@ class RealGatewayTest {
   }
 
   @Test
-  void theGatewayChangesItsSplitAfterTurnoutSwitch() throws Exception {
+  void theGatewayChangesItsSplitAfterTurnoutWeightAndSwitch() throws Exception {
     gateway = startGateway();
     await().atMost(Duration.ofSeconds(10)).until(() -> gateway.currentSnapshot() != null);
     assertEquals(Map.of("blue", 10), newVisitors(10));
 
-    assertEquals(0, turnout("switch", "shop.example.com", "green"));
+    assertEquals(0, turnout("weight", "shop.example.com", "blue=0", "green=100"));
     await()
         .atMost(Duration.ofSeconds(5))
         .untilAsserted(() -> assertEquals(Map.of("green", 10), newVisitors(10)));
+
+    assertEquals(0, turnout("switch", "shop.example.com", "blue"));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertEquals(Map.of("blue", 10), newVisitors(10)));
   }
 
   @Test
