@@ -27,26 +27,7 @@ class ControllerSnapshotTest {
   @BeforeEach
   void start() {
     cluster = new FakeCluster();
-    cluster.service(
-        "shop",
-        "shop-blue",
-        Map.of(
-            "turnout.io/host",
-            "shop.example.com",
-            "turnout.io/version",
-            "blue",
-            "turnout.io/weight",
-            "90"));
-    cluster.service(
-        "shop",
-        "shop-green",
-        Map.of(
-            "turnout.io/host",
-            "shop.example.com",
-            "turnout.io/version",
-            "green",
-            "turnout.io/weight",
-            "10"));
+    cluster.shopApp("90", "10");
     cluster.slice("shop", "shop-blue", "http", 8080, List.of("10.0.0.2", "10.0.0.1"), List.of());
     cluster.slice("shop", "shop-green", "http", 8080, List.of("10.0.1.1"), List.of("10.0.1.2"));
     controller =

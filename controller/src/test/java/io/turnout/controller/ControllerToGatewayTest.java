@@ -15,7 +15,6 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,26 +31,7 @@ class ControllerToGatewayTest {
   @BeforeEach
   void start() throws Exception {
     cluster = new FakeCluster();
-    cluster.service(
-        "shop",
-        "shop-blue",
-        Map.of(
-            "turnout.io/host",
-            "shop.example.com",
-            "turnout.io/version",
-            "blue",
-            "turnout.io/weight",
-            "90"));
-    cluster.service(
-        "shop",
-        "shop-green",
-        Map.of(
-            "turnout.io/host",
-            "shop.example.com",
-            "turnout.io/version",
-            "green",
-            "turnout.io/weight",
-            "10"));
+    cluster.shopApp("90", "10");
     cluster.slice("shop", "shop-blue", "http", 8080, List.of("10.0.0.1"), List.of());
     cluster.slice("shop", "shop-green", "http", 8080, List.of("10.0.1.1"), List.of());
     try (ServerSocket s = new ServerSocket(0)) {

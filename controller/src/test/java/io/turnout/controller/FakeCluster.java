@@ -63,6 +63,23 @@ public final class FakeCluster implements AutoCloseable {
     return new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(config).build();
   }
 
+  /**
+   * The app most tests use: Services shop/shop-blue and shop/shop-green for shop.example.com, as
+   * versions blue and green with the given weights (null: no weight annotation). No slices yet.
+   */
+  public void shopApp(String blueWeight, String greenWeight) {
+    for (String v : java.util.List.of("blue", "green")) {
+      Map<String, String> a = new LinkedHashMap<>();
+      a.put("turnout.io/host", "shop.example.com");
+      a.put("turnout.io/version", v);
+      String w = v.equals("blue") ? blueWeight : greenWeight;
+      if (w != null) {
+        a.put("turnout.io/weight", w);
+      }
+      service("shop", "shop-" + v, a);
+    }
+  }
+
   /** Creates a Service with one port named http (80 -> 8080) and the given annotations. */
   public Service service(String ns, String name, Map<String, String> annotations) {
     return service(ns, name, annotations, List.of(port("http", 80)));

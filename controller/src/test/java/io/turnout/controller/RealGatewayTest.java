@@ -42,26 +42,7 @@ class RealGatewayTest {
     blue = TestUpstream.start("blue");
     green = TestUpstream.start("green");
     cluster = new FakeCluster();
-    cluster.service(
-        "shop",
-        "shop-blue",
-        Map.of(
-            "turnout.io/host",
-            "shop.example.com",
-            "turnout.io/version",
-            "blue",
-            "turnout.io/weight",
-            "100"));
-    cluster.service(
-        "shop",
-        "shop-green",
-        Map.of(
-            "turnout.io/host",
-            "shop.example.com",
-            "turnout.io/version",
-            "green",
-            "turnout.io/weight",
-            "0"));
+    cluster.shopApp("100", "0");
     // Both "pods" are on this machine; the slices give each its own target port.
     cluster.slice("shop", "shop-blue", "http", blue.port(), List.of("127.0.0.1"), List.of());
     cluster.slice("shop", "shop-green", "http", green.port(), List.of("127.0.0.1"), List.of());
@@ -69,24 +50,27 @@ class RealGatewayTest {
   }
 
   private GatewayServer startGateway() throws InterruptedException {
-    GatewayConfig config =
-        new GatewayConfig(
-            new ListenSettings(0, 0, "127.0.0.1"),
-            null,
-            null,
-            null,
-            null,
-            null,
-            new ShutdownSettings(Duration.ZERO, Duration.ofSeconds(1)),
-            false,
-            null);
     return GatewayServer.start(
-        config,
+        gatewayConfig(),
         ControllerSnapshotSource.create(
             ControllerSnapshotSource.Settings.of(
                     URI.create("http://127.0.0.1:" + controller.port()))
                 .withBackoff(Duration.ofMillis(50), Duration.ofMillis(500))
                 .withCacheFile(dir.resolve("snapshot.json"))));
+  }
+
+  /** Loopback, free ports, no drain delay: a gateway that starts and stops fast. */
+  private static GatewayConfig gatewayConfig() {
+    return new GatewayConfig(
+        new ListenSettings(0, 0, "127.0.0.1"),
+        null,
+        null,
+        null,
+        null,
+        null,
+        new ShutdownSettings(Duration.ZERO, Duration.ofSeconds(1)),
+        false,
+        null);
   }
 
   @AfterEach
@@ -159,19 +143,7 @@ class RealGatewayTest {
     ControllerSnapshotSource.Settings nowhere =
         ControllerSnapshotSource.Settings.of(URI.create("http://127.0.0.1:1"))
             .withCacheFile(dir.resolve("snapshot.json"));
-    gateway =
-        GatewayServer.start(
-            new GatewayConfig(
-                new ListenSettings(0, 0, "127.0.0.1"),
-                null,
-                null,
-                null,
-                null,
-                null,
-                new ShutdownSettings(Duration.ZERO, Duration.ofSeconds(1)),
-                false,
-                null),
-            ControllerSnapshotSource.create(nowhere));
+    gateway = GatewayServer.start(gatewayConfig(), ControllerSnapshotSource.create(nowhere));
     await().atMost(Duration.ofSeconds(5)).until(() -> gateway.currentSnapshot() != null);
     assertEquals(Map.of("blue", 5), newVisitors(5));
   }

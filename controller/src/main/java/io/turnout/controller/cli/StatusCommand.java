@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -28,11 +29,7 @@ final class StatusCommand implements Callable<Integer> {
   private final Supplier<KubernetesClient> clients;
   @Spec CommandSpec spec;
 
-  @Option(
-      names = {"-n", "--namespace"},
-      paramLabel = "NS",
-      description = "Only this namespace. Default: all namespaces.")
-  String namespace;
+  @Mixin NamespaceOption scope;
 
   @Option(names = "--host", paramLabel = "HOST", description = "Only this host.")
   String host;
@@ -45,7 +42,7 @@ final class StatusCommand implements Callable<Integer> {
   public Integer call() {
     ClusterState state;
     try (KubernetesClient client = clients.get()) {
-      state = ClusterState.read(client, namespace);
+      state = ClusterState.read(client, scope.namespace);
     }
     PrintWriter out = spec.commandLine().getOut();
     List<String[]> rows = new ArrayList<>();
@@ -80,7 +77,7 @@ final class StatusCommand implements Callable<Integer> {
       out.println(
           host == null
               ? "No Service has a turnout.io/host annotation"
-                  + (namespace == null ? "." : " in namespace " + namespace + ".")
+                  + (scope.namespace == null ? "." : " in namespace " + scope.namespace + ".")
               : "No routes for host " + host + ".");
     } else {
       print(out, rows);

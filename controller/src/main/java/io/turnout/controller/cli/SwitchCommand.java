@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -22,11 +23,7 @@ final class SwitchCommand implements Callable<Integer> {
   private final Supplier<KubernetesClient> clients;
   @Spec CommandSpec spec;
 
-  @Option(
-      names = {"-n", "--namespace"},
-      paramLabel = "NS",
-      description = "Only Services in this namespace. Default: all namespaces.")
-  String namespace;
+  @Mixin NamespaceOption scope;
 
   @Option(names = "--force", description = "Switch even if the version has no ready endpoint.")
   boolean force;
@@ -45,7 +42,13 @@ final class SwitchCommand implements Callable<Integer> {
   public Integer call() {
     try (KubernetesClient client = clients.get()) {
       WeightChange.apply(
-          client, namespace, host, Map.of(version, 100), 0, !force, spec.commandLine().getOut());
+          client,
+          scope.namespace,
+          host,
+          Map.of(version, 100),
+          0,
+          !force,
+          spec.commandLine().getOut());
     }
     return 0;
   }

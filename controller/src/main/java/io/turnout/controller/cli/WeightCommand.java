@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -24,11 +24,7 @@ final class WeightCommand implements Callable<Integer> {
   private final Supplier<KubernetesClient> clients;
   @Spec CommandSpec spec;
 
-  @Option(
-      names = {"-n", "--namespace"},
-      paramLabel = "NS",
-      description = "Only Services in this namespace. Default: all namespaces.")
-  String namespace;
+  @Mixin NamespaceOption scope;
 
   @Parameters(index = "0", paramLabel = "HOST", description = "Host name, as in turnout.io/host.")
   String host;
@@ -58,7 +54,8 @@ final class WeightCommand implements Callable<Integer> {
       }
     }
     try (KubernetesClient client = clients.get()) {
-      WeightChange.apply(client, namespace, host, wanted, null, false, spec.commandLine().getOut());
+      WeightChange.apply(
+          client, scope.namespace, host, wanted, null, false, spec.commandLine().getOut());
     }
     return 0;
   }

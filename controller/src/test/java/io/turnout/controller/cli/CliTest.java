@@ -21,26 +21,7 @@ class CliTest {
   @BeforeEach
   void start() {
     cluster = new FakeCluster();
-    cluster.service(
-        "shop",
-        "shop-blue",
-        Map.of(
-            "turnout.io/host",
-            "shop.example.com",
-            "turnout.io/version",
-            "blue",
-            "turnout.io/weight",
-            "90"));
-    cluster.service(
-        "shop",
-        "shop-green",
-        Map.of(
-            "turnout.io/host",
-            "shop.example.com",
-            "turnout.io/version",
-            "green",
-            "turnout.io/weight",
-            "10"));
+    cluster.shopApp("90", "10");
     cluster.service(
         "shop",
         "shop-grey",
