@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.turnout.controller.cli.Cli;
 import io.turnout.gateway.GatewayServer;
+import io.turnout.gateway.config.ConfigException;
+import io.turnout.gateway.config.ConfigFile;
 import io.turnout.gateway.config.GatewayConfig;
-import io.turnout.gateway.config.ListenSettings;
-import io.turnout.gateway.config.ShutdownSettings;
 import io.turnout.gateway.source.ControllerSnapshotSource;
 import io.turnout.gateway.testing.TestUpstream;
 import java.io.PrintWriter;
@@ -49,7 +49,7 @@ class RealGatewayTest {
     controller = Controller.start(cluster.client(), Controller.Settings.defaults(0));
   }
 
-  private GatewayServer startGateway() throws InterruptedException {
+  private GatewayServer startGateway() throws Exception {
     return GatewayServer.start(
         gatewayConfig(),
         ControllerSnapshotSource.create(
@@ -60,17 +60,12 @@ class RealGatewayTest {
   }
 
   /** Loopback, free ports, no drain delay: a gateway that starts and stops fast. */
-  private static GatewayConfig gatewayConfig() {
-    return new GatewayConfig(
-        new ListenSettings(0, 0, "127.0.0.1"),
-        null,
-        null,
-        null,
-        null,
-        null,
-        new ShutdownSettings(Duration.ZERO, Duration.ofSeconds(1)),
-        false,
-        null);
+  private static GatewayConfig gatewayConfig() throws ConfigException {
+    // Parsed from YAML, as an operator writes it: immune to new fields in the config records.
+    return ConfigFile.parse(
+        "listen: { http: 0, admin: 0, address: 127.0.0.1 }\n"
+            + "shutdown: { drainDelay: 0s, timeout: 1s }\n"
+            + "accessLog: false\n");
   }
 
   @AfterEach

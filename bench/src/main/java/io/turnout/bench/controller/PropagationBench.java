@@ -11,16 +11,13 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.turnout.controller.Controller;
 import io.turnout.gateway.GatewayServer;
-import io.turnout.gateway.config.GatewayConfig;
-import io.turnout.gateway.config.ListenSettings;
-import io.turnout.gateway.config.ShutdownSettings;
+import io.turnout.gateway.config.ConfigFile;
 import io.turnout.gateway.snapshot.Snapshot;
 import io.turnout.gateway.snapshot.VersionSpec;
 import io.turnout.gateway.source.ControllerSnapshotSource;
 import io.turnout.gateway.source.SnapshotSink;
 import io.turnout.gateway.source.SnapshotSource;
 import java.net.URI;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -169,16 +166,10 @@ public final class PropagationBench {
         };
     GatewayServer gateway =
         GatewayServer.start(
-            new GatewayConfig(
-                new ListenSettings(0, 0, "127.0.0.1"),
-                null,
-                null,
-                null,
-                null,
-                null,
-                new ShutdownSettings(Duration.ZERO, Duration.ofSeconds(1)),
-                false,
-                null),
+            ConfigFile.parse(
+                "listen: { http: 0, admin: 0, address: 127.0.0.1 }\n"
+                    + "shutdown: { drainDelay: 0s, timeout: 1s }\n"
+                    + "accessLog: false\n"),
             timed);
 
     List<Long> total = new ArrayList<>();
