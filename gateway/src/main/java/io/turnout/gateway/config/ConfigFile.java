@@ -47,6 +47,7 @@ public final class ConfigFile {
     if (c.listen().http() != 0 && c.listen().http().equals(c.listen().admin())) {
       problems.add("listen.admin: must differ from listen.http");
     }
+    validateTls(c, problems);
     SnapshotValidator.validateAffinity(c.affinity(), "affinity", problems);
     if (c.affinity().secretFile() != null
         && !Files.isReadable(Path.of(c.affinity().secretFile()))) {
@@ -92,6 +93,31 @@ public final class ConfigFile {
     SnapshotValidator.validateHosts(c.hosts(), "hosts", problems);
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
+    }
+  }
+
+  private static void validateTls(GatewayConfig c, List<String> problems) {
+    Integer https = c.listen().https();
+    if (https != null) {
+      checkPort(https, "listen.https", problems);
+      if (c.tls() == null) {
+        problems.add("tls: is required when listen.https is set");
+      }
+    }
+    if (c.tls() != null) {
+      if (https == null) {
+        problems.add("listen.https: is required when tls is set");
+      }
+      readable(c.tls().certFile(), "tls.certFile", problems);
+      readable(c.tls().keyFile(), "tls.keyFile", problems);
+    }
+  }
+
+  private static void readable(String file, String field, List<String> problems) {
+    if (file == null || file.isBlank()) {
+      problems.add(field + ": is required");
+    } else if (!Files.isReadable(Path.of(file))) {
+      problems.add(field + ": '" + file + "' cannot be read");
     }
   }
 

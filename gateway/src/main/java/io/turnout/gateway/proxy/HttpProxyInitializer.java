@@ -5,6 +5,8 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.turnout.gateway.config.LimitSettings;
 
 /**
@@ -12,6 +14,7 @@ import io.turnout.gateway.config.LimitSettings;
  *
  * <pre>
  *   limit      ConnectionLimiter          refuse connections over limits.maxConnections
+ *   tls        SslHandler                 (HTTPS listener only) TLS termination
  *   timeouts   ClientTimeoutHandler       keep-alive idle close; 408 when headers are too slow
  *   http       StrictServerCodec          bytes &lt;-&gt; HttpRequest / HttpContent (strict RFC 9112,
  *                                         no obsolete line folding)
@@ -22,9 +25,14 @@ import io.turnout.gateway.config.LimitSettings;
  */
 public final class HttpProxyInitializer extends ChannelInitializer<SocketChannel> {
   private final ProxyContext proxy;
+  private final SslContext tls;
 
-  public HttpProxyInitializer(ProxyContext proxy) {
+  /**
+   * @param tls the HTTPS listener's TLS context, or null for plain HTTP
+   */
+  public HttpProxyInitializer(ProxyContext proxy, SslContext tls) {
     this.proxy = proxy;
+    this.tls = tls;
   }
 
   @Override
@@ -38,6 +46,12 @@ public final class HttpProxyInitializer extends ChannelInitializer<SocketChannel
 
   private void addTcpRelatedHandlers(ChannelPipeline p) {
     p.addLast("limit", proxy.connectionLimiter);
+    if (tls != null) {
+      SslHandler handler = tls.newHandler(p.channel().alloc());
+      // A client that never finishes the handshake is a slowloris too.
+      handler.setHandshakeTimeoutMillis(proxy.config.limits().headerReadTimeout().toMillis());
+      p.addLast("tls", handler);
+    }
   }
 
   private ClientTimeoutHandler addTimeoutHandlers(ChannelPipeline p) {

@@ -61,6 +61,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
   private ChannelHandlerContext ctx;
   private String clientIp;
   private boolean trustedHop;
+  private boolean clientTls;
 
   // The current exchange. One per connection at a time; reset by beginExchange().
   private int exchangeSeq;
@@ -120,6 +121,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
       clientIp = "unknown";
     }
     trustedHop = proxy.isTrusted(ctx.channel().remoteAddress());
+    clientTls = ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null;
     ctx.read();
   }
 
@@ -197,7 +199,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
       return;
     }
     webSocket = HeaderRewriter.isWebSocketUpgrade(req);
-    requestId = HeaderRewriter.toUpstream(req, clientIp, trustedHop, webSocket);
+    requestId = HeaderRewriter.toUpstream(req, clientIp, trustedHop, clientTls, webSocket);
     proxy.retryBudget.onRequest();
     proxy.inFlight.incrementAndGet();
     countedInFlight = true;
@@ -812,6 +814,9 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
   }
 
   private boolean isHttps(HttpRequest req) {
+    if (clientTls) {
+      return true;
+    }
     if (!trustedHop) {
       return false;
     }

@@ -269,4 +269,33 @@ class AffinityRulesTest {
       assertEquals(blueCount, blue.requestsReceived(), "blue got traffic after its drain");
     }
   }
+
+  @Test
+  void aHostOverridesTheGlobalAffinitySettings() throws Exception {
+    String yaml =
+        """
+        affinity: { secret: s1, cookie: turnout, repin: navigation }
+        hosts:
+          - host: shop.example.com
+            affinity: { cookie: shop_pin, repin: never, maxAge: 10m }
+            routes:
+              - path: /
+                versions: [{name: blue, weight: 1, endpoints: ["%s"]}]
+          - host: blog.example.com
+            routes:
+              - path: /
+                versions: [{name: blue, weight: 1, endpoints: ["%s"]}]
+        """
+            .formatted(blue.endpoint(), blue.endpoint());
+    try (GatewayFixture gw = GatewayFixture.start(yaml)) {
+      String shop =
+          gw.get("shop.example.com", "/").headers().firstValue("set-cookie").orElseThrow();
+      String blog =
+          gw.get("blog.example.com", "/").headers().firstValue("set-cookie").orElseThrow();
+      assertTrue(shop.startsWith("shop_pin=1."), shop);
+      assertTrue(shop.contains("Max-Age=600"), shop);
+      assertTrue(blog.startsWith("turnout=1."), blog);
+      assertTrue(!blog.contains("Max-Age"), blog);
+    }
+  }
 }

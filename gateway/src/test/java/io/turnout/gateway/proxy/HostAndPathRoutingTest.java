@@ -24,30 +24,29 @@ class HostAndPathRoutingTest {
     wildcard = TestUpstream.start("wildcard");
     deepWildcard = TestUpstream.start("deep-wildcard");
     fallback = TestUpstream.start("fallback");
-    gateway =
-        GatewayFixture.start(
-            """
-            hosts:
-              - host: shop.example.com
-                routes:
-                  - path: /
-                    versions: [{name: v1, weight: 1, endpoints: ["%s"]}]
-                  - path: /api
-                    versions: [{name: v1, weight: 1, endpoints: ["%s"]}]
-              - host: "*.example.com"
-                routes:
-                  - path: /
-                    versions: [{name: v1, weight: 1, endpoints: ["%s"]}]
-              - host: "*.eu.example.com"
-                routes:
-                  - path: /
-                    versions: [{name: v1, weight: 1, endpoints: ["%s"]}]
-            """
-                .formatted(
-                    shop.endpoint(),
-                    shopApi.endpoint(),
-                    wildcard.endpoint(),
-                    deepWildcard.endpoint()));
+    gateway = GatewayFixture.start(sharedConfig());
+  }
+
+  private static String sharedConfig() {
+    return """
+        hosts:
+          - host: shop.example.com
+            routes:
+              - path: /
+                versions: [{name: v1, weight: 1, endpoints: ["%s"]}]
+              - path: /api
+                versions: [{name: v1, weight: 1, endpoints: ["%s"]}]
+          - host: "*.example.com"
+            routes:
+              - path: /
+                versions: [{name: v1, weight: 1, endpoints: ["%s"]}]
+          - host: "*.eu.example.com"
+            routes:
+              - path: /
+                versions: [{name: v1, weight: 1, endpoints: ["%s"]}]
+        """
+        .formatted(
+            shop.endpoint(), shopApi.endpoint(), wildcard.endpoint(), deepWildcard.endpoint());
   }
 
   @AfterAll
@@ -112,31 +111,12 @@ class HostAndPathRoutingTest {
         .until(() -> gateway.get("other.org", "/").statusCode() == 200);
     assertEquals("fallback", servedBy("other.org", "/"));
     assertEquals("shop", servedBy("shop.example.com", "/"));
-    // Restore the shared config for the other tests of this class.
-    start2();
+    restoreSharedConfig();
   }
 
-  private static void start2() {
-    gateway.writeConfig(
-        """
-        hosts:
-          - host: shop.example.com
-            routes:
-              - path: /
-                versions: [{name: v1, weight: 1, endpoints: ["%s"]}]
-              - path: /api
-                versions: [{name: v1, weight: 1, endpoints: ["%s"]}]
-          - host: "*.example.com"
-            routes:
-              - path: /
-                versions: [{name: v1, weight: 1, endpoints: ["%s"]}]
-          - host: "*.eu.example.com"
-            routes:
-              - path: /
-                versions: [{name: v1, weight: 1, endpoints: ["%s"]}]
-        """
-            .formatted(
-                shop.endpoint(), shopApi.endpoint(), wildcard.endpoint(), deepWildcard.endpoint()));
+  /** Puts the class's shared config back after a test that changed it. */
+  private static void restoreSharedConfig() {
+    gateway.writeConfig(sharedConfig());
     org.awaitility.Awaitility.await()
         .atMost(java.time.Duration.ofSeconds(5))
         .until(() -> gateway.get("other.org", "/").statusCode() == 404);
