@@ -574,8 +574,11 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
     endpoint.recordSuccess();
     finishEndpoint();
     endExchange(status);
-    if (closeAfterResponse) {
+    if (closeAfterResponse && requestComplete) {
       lastWrite.addListener(ChannelFutureListener.CLOSE);
+    } else if (closeAfterResponse) {
+      // The upstream answered before the client finished sending (a 413 from the app, say).
+      LingeringClose.closeAfter(lastWrite);
     } else {
       readNextRequest();
     }
