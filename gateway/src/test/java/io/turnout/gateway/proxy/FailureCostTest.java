@@ -114,25 +114,25 @@ class FailureCostTest {
           .until(() -> gw.metric("turnout_endpoint_ejections_total") == 1);
       long ejectedMs = (System.nanoTime() - killedAt) / 1_000_000;
       double retries = gw.metric("turnout_upstream_retries_total");
-      load.awaitMore(300);
-      long maxMs = load.maxLatencyNanos.get() / 1_000_000;
 
+      // Restarted while still ejected: it gets traffic again once the ejection runs out.
       try (TestUpstream back = TestUpstream.start("a", aPort)) {
         long backAt = System.nanoTime();
-        int before = back.requestsReceived();
         Awaitility.await()
             .atMost(Duration.ofSeconds(10))
             .pollInterval(Duration.ofMillis(5))
-            .until(() -> back.requestsReceived() > before);
+            .until(() -> back.requestsReceived() > 0);
         long servingAgainMs = (System.nanoTime() - backAt) / 1_000_000;
+        load.awaitMore(300);
+        long maxMs = load.maxLatencyNanos.get() / 1_000_000;
         load.close();
         System.out.printf(
             "cost: crash of 1 of 2 endpoints under 4 clients: %d failed, %.0f retries, ejected"
-                + " %d ms after the crash, max latency meanwhile %d ms; back in rotation %d ms"
-                + " after it restarted (ejectionTime 1s)%n",
+                + " %d ms after the crash, max latency %d ms; restarted at once, back in rotation"
+                + " %d ms later (ejectionTime 1s)%n",
             load.failures.size(), retries, ejectedMs, maxMs, servingAgainMs);
         assertEquals(List.of(), load.failures);
-        assertTrue(servingAgainMs < 3000, servingAgainMs + " ms");
+        assertTrue(servingAgainMs < 5000, servingAgainMs + " ms");
       }
     }
   }
