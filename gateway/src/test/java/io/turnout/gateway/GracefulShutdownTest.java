@@ -129,7 +129,10 @@ class GracefulShutdownTest {
                 }
               }));
 
-      Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> ok.get() >= 150);
+      // Load is flowing (a cold JVM on a busy machine can take a while to get there).
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(90))
+          .until(() -> ok.get() >= 60 || !failures.isEmpty());
       long sigtermAt = System.nanoTime();
       // A long request that starts during the drain delay and is still running when the
       // listener closes: it must be allowed to finish.
