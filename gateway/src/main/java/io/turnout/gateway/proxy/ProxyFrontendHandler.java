@@ -51,6 +51,10 @@ import org.slf4j.LoggerFactory;
  * connection closed before any response byte when no request body byte went up and the request is
  * idempotent or rode a reused keep-alive connection (the upstream closed it while idle).
  *
+ * <p>Timeouts: each piece of the request body must arrive within {@code limits.bodyReadTimeout}
+ * while the gateway is reading (408); response headers within {@code upstream.responseTimeout} once
+ * the request is sent (504). The head waits for the body's first piece and leaves with it.
+ *
  * <p>Confined to the client channel's event loop, as is every upstream channel it borrows.
  */
 final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements UpstreamListener {
