@@ -15,6 +15,7 @@ import io.turnout.gateway.config.GatewayConfig;
 import io.turnout.gateway.metrics.GatewayMetrics;
 import io.turnout.gateway.proxy.HttpProxyInitializer;
 import io.turnout.gateway.proxy.ProxyContext;
+import io.turnout.gateway.proxy.TlsContexts;
 import io.turnout.gateway.proxy.Transport;
 import io.turnout.gateway.routing.RoutingState;
 import io.turnout.gateway.snapshot.Snapshot;
@@ -22,6 +23,7 @@ import io.turnout.gateway.source.SnapshotSource;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +53,7 @@ public final class GatewayServer implements AutoCloseable {
   private final EventLoopGroup admin;
   private final Channel httpChannel;
   private final Channel adminChannel;
+  private final Channel httpsChannel;
   private volatile boolean shuttingDown;
   private volatile boolean closed;
 
@@ -67,20 +70,20 @@ public final class GatewayServer implements AutoCloseable {
     this.admin = transport.newGroup(1, "turnout-admin");
     try {
       this.httpChannel =
-          new ServerBootstrap()
-              .group(acceptor, workers)
-              .channel(transport.serverChannel())
-              .option(ChannelOption.SO_BACKLOG, 4096)
-              .option(ChannelOption.SO_REUSEADDR, true)
-              .childOption(ChannelOption.AUTO_READ, false)
-              .childOption(ChannelOption.TCP_NODELAY, true)
-              .childOption(
-                  ChannelOption.WRITE_BUFFER_WATER_MARK,
-                  new WriteBufferWaterMark(32 * 1024, 64 * 1024))
-              .childHandler(new HttpProxyInitializer(proxy))
+          proxyBootstrap(transport)
+              .childHandler(new HttpProxyInitializer(proxy, null))
               .bind(config.listen().address(), config.listen().http())
               .sync()
               .channel();
+      this.httpsChannel =
+          config.tls() == null
+              ? null
+              : proxyBootstrap(transport)
+                  .childHandler(
+                      new HttpProxyInitializer(proxy, TlsContexts.forServer(config.tls())))
+                  .bind(config.listen().address(), config.listen().https())
+                  .sync()
+                  .channel();
       AdminHandler adminHandler = new AdminHandler(routing, metrics, () -> shuttingDown);
       this.adminChannel =
           new ServerBootstrap()
@@ -100,17 +103,36 @@ public final class GatewayServer implements AutoCloseable {
               .bind(config.listen().address(), config.listen().admin())
               .sync()
               .channel();
+    } catch (SSLException e) {
+      shutdownGroups();
+      throw new IllegalStateException(e.getMessage(), e);
     } catch (RuntimeException | InterruptedException e) {
       shutdownGroups();
       throw e;
     }
     log.info(
-        "turnout gateway listening on {} (http) and {} (admin), transport {}, {} worker(s)",
+        "turnout gateway listening on {} (http){} and {} (admin), transport {}, {} worker(s)",
         httpPort(),
+        httpsChannel == null
+            ? ""
+            : ", " + httpsPort() + " (https, " + TlsContexts.providerName() + ")",
         adminPort(),
         transport,
         cores);
     source.start(routing);
+  }
+
+  /** The proxy listeners' common options: on-demand reads, no Nagle, write water marks. */
+  private ServerBootstrap proxyBootstrap(Transport transport) {
+    return new ServerBootstrap()
+        .group(acceptor, workers)
+        .channel(transport.serverChannel())
+        .option(ChannelOption.SO_BACKLOG, 4096)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.AUTO_READ, false)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(
+            ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024));
   }
 
   /**
@@ -126,6 +148,11 @@ public final class GatewayServer implements AutoCloseable {
 
   public int httpPort() {
     return ((InetSocketAddress) httpChannel.localAddress()).getPort();
+  }
+
+  /** The HTTPS port, or -1 when no HTTPS listener is configured. */
+  public int httpsPort() {
+    return httpsChannel == null ? -1 : ((InetSocketAddress) httpsChannel.localAddress()).getPort();
   }
 
   public int adminPort() {
@@ -183,6 +210,9 @@ public final class GatewayServer implements AutoCloseable {
     log.info("shutting down: readiness off, draining for {} ms", drainDelay.toMillis());
     sleep(drainDelay.toMillis());
     httpChannel.close().syncUninterruptibly();
+    if (httpsChannel != null) {
+      httpsChannel.close().syncUninterruptibly();
+    }
     proxy.closeIdleConnections();
     long deadline = System.nanoTime() + timeout.toNanos();
     while (proxy.inFlight() > 0 && System.nanoTime() - deadline < 0) {

@@ -3,8 +3,11 @@ package io.turnout.gateway;
 import io.turnout.gateway.config.ConfigException;
 import io.turnout.gateway.config.GatewayConfig;
 import io.turnout.gateway.demo.DemoCommand;
+import io.turnout.gateway.source.ControllerSnapshotSource;
 import io.turnout.gateway.source.FileSnapshotSource;
+import io.turnout.gateway.source.SnapshotSink;
 import io.turnout.gateway.source.SnapshotSource;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -33,6 +36,22 @@ public final class Main implements Callable<Integer> {
       description = "Config file (YAML or JSON); watched and re-applied on change.")
   Path config;
 
+  @Option(
+      names = "--controller",
+      paramLabel = "URL",
+      description =
+          "Stream routes from a Turnout controller (http://turnout-controller:8090). The"
+              + " config file is then optional and its hosts are ignored.")
+  URI controller;
+
+  @Option(
+      names = "--snapshot-cache",
+      paramLabel = "FILE",
+      description =
+          "With --controller: keep the last snapshot in FILE and serve it at start while the"
+              + " controller cannot be reached.")
+  Path snapshotCache;
+
   public static void main(String[] args) {
     int code = new CommandLine(new Main()).execute(args);
     if (code != 0) {
@@ -42,6 +61,13 @@ public final class Main implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (controller != null) {
+      return runFromController(controller, config, snapshotCache);
+    }
+    if (snapshotCache != null) {
+      System.err.println("turnout-gateway: --snapshot-cache needs --controller");
+      return 2;
+    }
     if (config == null) {
       System.err.println(
           "turnout-gateway: give --config FILE (or run the 'demo' verb); see --help");
@@ -72,6 +98,64 @@ public final class Main implements Callable<Integer> {
       return 1;
     }
     return runUntilStopped(initial, source, server);
+  }
+
+  /**
+   * Runs a gateway whose routes stream from a controller; the optional config file still gives
+   * every other setting (and is watched for them).
+   */
+  public static int runFromController(URI url, Path file, Path cache) throws InterruptedException {
+    AtomicReference<GatewayServer> server = new AtomicReference<>();
+    GatewayConfig initial = GatewayConfig.defaults();
+    FileSnapshotSource settings = null;
+    if (file != null) {
+      settings =
+          new FileSnapshotSource(
+              file,
+              c -> {
+                GatewayServer s = server.get();
+                if (s != null) {
+                  s.settingsChanged(c);
+                }
+              },
+              false);
+      try {
+        initial = settings.loadInitial();
+      } catch (ConfigException e) {
+        System.err.println("turnout-gateway: invalid config " + file + ":");
+        e.problems().forEach(p -> System.err.println("  " + p));
+        return 1;
+      }
+    }
+    ControllerSnapshotSource routes;
+    try {
+      routes =
+          ControllerSnapshotSource.create(
+              ControllerSnapshotSource.Settings.of(url).withCacheFile(cache));
+    } catch (IllegalArgumentException e) {
+      System.err.println("turnout-gateway: " + e.getMessage());
+      return 2;
+    }
+    FileSnapshotSource settingsSource = settings;
+    SnapshotSource both =
+        new SnapshotSource() {
+          @Override
+          public void start(SnapshotSink sink) {
+            if (settingsSource != null) {
+              settingsSource.start(sink); // settings only: routesFromFile is false
+            }
+            routes.start(sink);
+          }
+
+          @Override
+          public void close() {
+            routes.close();
+            if (settingsSource != null) {
+              settingsSource.close();
+            }
+          }
+        };
+    return runUntilStopped(initial, both, server);
   }
 
   /**

@@ -47,6 +47,7 @@ public final class ConfigFile {
     if (c.listen().http() != 0 && c.listen().http().equals(c.listen().admin())) {
       problems.add("listen.admin: must differ from listen.http");
     }
+    validateTls(c, problems);
     SnapshotValidator.validateAffinity(c.affinity(), "affinity", problems);
     if (c.affinity().secretFile() != null
         && !Files.isReadable(Path.of(c.affinity().secretFile()))) {
@@ -67,17 +68,56 @@ public final class ConfigFile {
     positive(c.upstream().idleTimeout().toMillis(), "upstream.idleTimeout", problems);
     positive(
         c.upstream().maxConnectionsPerEndpoint(), "upstream.maxConnectionsPerEndpoint", problems);
+    notNegative(c.upstream().ejectAfter(), "upstream.ejectAfter", problems);
+    positive(c.upstream().ejectionTime().toMillis(), "upstream.ejectionTime", problems);
+    if (c.upstream().maxEjectionTime().compareTo(c.upstream().ejectionTime()) < 0) {
+      problems.add(
+          "upstream.maxEjectionTime: must be >= upstream.ejectionTime ("
+              + Durations.format(c.upstream().ejectionTime())
+              + "), was "
+              + Durations.format(c.upstream().maxEjectionTime()));
+    }
+    double budget = c.upstream().retryBudget();
+    if (!(budget >= 0 && budget <= 1)) {
+      problems.add("upstream.retryBudget: must be between 0 and 1, was " + budget);
+    }
     positive(c.limits().maxUriLength(), "limits.maxUriLength", problems);
     positive(c.limits().maxHeaderSize(), "limits.maxHeaderSize", problems);
     notNegative(c.limits().maxBodySize(), "limits.maxBodySize", problems);
     positive(c.limits().headerReadTimeout().toMillis(), "limits.headerReadTimeout", problems);
     positive(c.limits().keepAliveTimeout().toMillis(), "limits.keepAliveTimeout", problems);
     positive(c.limits().maxConnections(), "limits.maxConnections", problems);
+    positive(c.limits().bodyReadTimeout().toMillis(), "limits.bodyReadTimeout", problems);
     notNegative(c.shutdown().drainDelay().toMillis(), "shutdown.drainDelay", problems);
     notNegative(c.shutdown().timeout().toMillis(), "shutdown.timeout", problems);
     SnapshotValidator.validateHosts(c.hosts(), "hosts", problems);
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
+    }
+  }
+
+  private static void validateTls(GatewayConfig c, List<String> problems) {
+    Integer https = c.listen().https();
+    if (https != null) {
+      checkPort(https, "listen.https", problems);
+      if (c.tls() == null) {
+        problems.add("tls: is required when listen.https is set");
+      }
+    }
+    if (c.tls() != null) {
+      if (https == null) {
+        problems.add("listen.https: is required when tls is set");
+      }
+      readable(c.tls().certFile(), "tls.certFile", problems);
+      readable(c.tls().keyFile(), "tls.keyFile", problems);
+    }
+  }
+
+  private static void readable(String file, String field, List<String> problems) {
+    if (file == null || file.isBlank()) {
+      problems.add(field + ": is required");
+    } else if (!Files.isReadable(Path.of(file))) {
+      problems.add(field + ": '" + file + "' cannot be read");
     }
   }
 

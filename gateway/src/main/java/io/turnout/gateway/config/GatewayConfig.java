@@ -18,6 +18,7 @@ import java.util.List;
  * @param shutdown graceful shutdown
  * @param accessLog whether to write an access log line per request (default true)
  * @param hosts the routes; ignored when routes come from a controller
+ * @param tls certificate and key for {@code listen.https}, or null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record GatewayConfig(
@@ -29,7 +30,8 @@ public record GatewayConfig(
     LimitSettings limits,
     ShutdownSettings shutdown,
     Boolean accessLog,
-    List<HostSpec> hosts) {
+    List<HostSpec> hosts,
+    TlsSettings tls) {
 
   public GatewayConfig {
     listen = listen == null ? ListenSettings.DEFAULTS : listen;
@@ -48,6 +50,6 @@ public record GatewayConfig(
 
   /** A configuration with every default and no hosts. */
   public static GatewayConfig defaults() {
-    return new GatewayConfig(null, null, null, null, null, null, null, null, null);
+    return new GatewayConfig(null, null, null, null, null, null, null, null, null, null);
   }
 }

@@ -13,6 +13,8 @@ import java.time.Duration;
  * @param keepAliveTimeout an idle client connection between requests is closed after this (default
  *     60s)
  * @param maxConnections concurrent client connections; more are closed at accept (default 10000)
+ * @param bodyReadTimeout longest wait for the next piece of a request body while the gateway is
+ *     ready to read it; exceeded gets 408, or a close once the response began (default 30s)
  */
 public record LimitSettings(
     Integer maxUriLength,
@@ -20,9 +22,10 @@ public record LimitSettings(
     Long maxBodySize,
     Duration headerReadTimeout,
     Duration keepAliveTimeout,
-    Integer maxConnections) {
+    Integer maxConnections,
+    Duration bodyReadTimeout) {
   public static final LimitSettings DEFAULTS =
-      new LimitSettings(null, null, null, null, null, null);
+      new LimitSettings(null, null, null, null, null, null, null);
 
   public LimitSettings {
     maxUriLength = maxUriLength == null ? 8192 : maxUriLength;
@@ -31,5 +34,6 @@ public record LimitSettings(
     headerReadTimeout = headerReadTimeout == null ? Duration.ofSeconds(10) : headerReadTimeout;
     keepAliveTimeout = keepAliveTimeout == null ? Duration.ofSeconds(60) : keepAliveTimeout;
     maxConnections = maxConnections == null ? 10_000 : maxConnections;
+    bodyReadTimeout = bodyReadTimeout == null ? Duration.ofSeconds(30) : bodyReadTimeout;
   }
 }

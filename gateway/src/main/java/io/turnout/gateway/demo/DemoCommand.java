@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
-    description = "Run the gateway with two embedded demo apps (blue 90%, green 10%).")
+    description = "Run the gateway with two embedded demo apps (blue 90%%, green 10%%).")
 public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--http", description = "Gateway HTTP port (default ${DEFAULT-VALUE}).")
   int http = 8080;

@@ -2,8 +2,7 @@ package io.turnout.gateway.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MultiGauge;
-import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -15,8 +14,10 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -40,8 +41,7 @@ public final class GatewayMetrics {
   private final Counter snapshotsRejected;
   private final Counter endpointEjections;
   private final Counter retries;
-  private final MultiGauge routeWeight;
-  private final MultiGauge routeEndpoints;
+  private final Map<List<String>, RouteGauges> routeGauges = new ConcurrentHashMap<>();
 
   public GatewayMetrics() {
     new JvmMemoryMetrics().bindTo(registry);
@@ -68,14 +68,6 @@ public final class GatewayMetrics {
         Counter.builder("turnout.upstream.retries")
             .description("Requests retried on another endpoint of the same version")
             .register(registry);
-    routeWeight =
-        MultiGauge.builder("turnout.route.weight")
-            .description("Configured weight of each version, by host")
-            .register(registry);
-    routeEndpoints =
-        MultiGauge.builder("turnout.route.endpoints")
-            .description("Ready endpoints of each version, by host")
-            .register(registry);
   }
 
   public PrometheusMeterRegistry registry() {
@@ -88,25 +80,32 @@ public final class GatewayMetrics {
         List.of(host, version), k -> new VersionMeters(registry, host, version));
   }
 
-  /** Publishes the gauges of a newly applied snapshot. */
+  /**
+   * Publishes the gauges of a newly applied snapshot. Gauges of (host, version) pairs that stay are
+   * updated in place; only pairs that come or go touch the registry, so a weight change on a
+   * gateway with thousands of hosts costs a map walk, not thousands of re-registrations.
+   */
   public void snapshotApplied(long version, List<RouteGaugeRow> rows) {
     snapshotVersion.set(version);
-    routeWeight.register(
-        rows.stream()
-            .map(
-                r ->
-                    MultiGauge.Row.of(
-                        Tags.of("host", r.host(), "version", r.version()), r.weight()))
-            .toList(),
-        true);
-    routeEndpoints.register(
-        rows.stream()
-            .map(
-                r ->
-                    MultiGauge.Row.of(
-                        Tags.of("host", r.host(), "version", r.version()), r.readyEndpoints()))
-            .toList(),
-        true);
+    Set<List<String>> present = new HashSet<>();
+    for (RouteGaugeRow r : rows) {
+      List<String> key = List.of(r.host(), r.version());
+      present.add(key);
+      RouteGauges g =
+          routeGauges.computeIfAbsent(key, k -> new RouteGauges(registry, r.host(), r.version()));
+      g.weight = r.weight();
+      g.readyEndpoints = r.readyEndpoints();
+    }
+    routeGauges
+        .entrySet()
+        .removeIf(
+            e -> {
+              if (present.contains(e.getKey())) {
+                return false;
+              }
+              e.getValue().remove(registry);
+              return true;
+            });
   }
 
   public void snapshotRejected() {
@@ -128,6 +127,34 @@ public final class GatewayMetrics {
   /** Counts a navigation that moved a client from one version to another. */
   public void repinned(String host, String from, String to) {
     registry.counter("turnout.affinity.repins", "host", host, "from", from, "to", to).increment();
+  }
+
+  /** The weight and endpoint gauges of one (host, version); values written on snapshot apply. */
+  private static final class RouteGauges {
+    volatile double weight;
+    volatile double readyEndpoints;
+    private final Gauge weightGauge;
+    private final Gauge endpointsGauge;
+
+    RouteGauges(MeterRegistry registry, String host, String version) {
+      weightGauge =
+          Gauge.builder("turnout.route.weight", this, g -> g.weight)
+              .description("Configured weight of each version, by host")
+              .tags("host", host, "version", version)
+              .strongReference(true)
+              .register(registry);
+      endpointsGauge =
+          Gauge.builder("turnout.route.endpoints", this, g -> g.readyEndpoints)
+              .description("Ready endpoints of each version, by host")
+              .tags("host", host, "version", version)
+              .strongReference(true)
+              .register(registry);
+    }
+
+    void remove(MeterRegistry registry) {
+      registry.remove(weightGauge);
+      registry.remove(endpointsGauge);
+    }
   }
 
   /** One row of the per-(host, version) gauges. */

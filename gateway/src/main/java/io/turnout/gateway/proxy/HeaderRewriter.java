@@ -38,7 +38,7 @@ final class HeaderRewriter {
    * @return the request id (existing or new)
    */
   static String toUpstream(
-      HttpRequest req, String clientIp, boolean trustedHop, boolean webSocket) {
+      HttpRequest req, String clientIp, boolean trustedHop, boolean tls, boolean webSocket) {
     HttpHeaders h = req.headers();
     removeHopByHop(h);
     h.remove(HttpHeaderNames.EXPECT); // the gateway answered 100-continue itself
@@ -51,7 +51,9 @@ final class HeaderRewriter {
     }
     String xff = h.get(X_FORWARDED_FOR);
     h.set(X_FORWARDED_FOR, xff == null || xff.isBlank() ? clientIp : xff + ", " + clientIp);
-    if (!trustedHop || !h.contains(X_FORWARDED_PROTO)) {
+    if (tls) {
+      h.set(X_FORWARDED_PROTO, "https");
+    } else if (!trustedHop || !h.contains(X_FORWARDED_PROTO)) {
       h.set(X_FORWARDED_PROTO, "http");
     }
     if (!trustedHop || !h.contains(X_FORWARDED_HOST)) {

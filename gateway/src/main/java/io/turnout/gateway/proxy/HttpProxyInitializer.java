@@ -4,8 +4,9 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.turnout.gateway.config.LimitSettings;
 
 /**
@@ -13,8 +14,10 @@ import io.turnout.gateway.config.LimitSettings;
  *
  * <pre>
  *   limit      ConnectionLimiter          refuse connections over limits.maxConnections
+ *   tls        SslHandler                 (HTTPS listener only) TLS termination
  *   timeouts   ClientTimeoutHandler       keep-alive idle close; 408 when headers are too slow
- *   http       HttpServerCodec            bytes &lt;-&gt; HttpRequest / HttpContent (strict RFC 9112)
+ *   http       StrictServerCodec          bytes &lt;-&gt; HttpRequest / HttpContent (strict RFC 9112,
+ *                                         no obsolete line folding)
  *   expect-continue                       answers "Expect: 100-continue" itself
  *   flow       OneMessagePerRead          one message per read(): on-demand reading
  *   proxy      ProxyFrontendHandler       route, choose version, stream to and from upstream
@@ -22,9 +25,14 @@ import io.turnout.gateway.config.LimitSettings;
  */
 public final class HttpProxyInitializer extends ChannelInitializer<SocketChannel> {
   private final ProxyContext proxy;
+  private final SslContext tls;
 
-  public HttpProxyInitializer(ProxyContext proxy) {
+  /**
+   * @param tls the HTTPS listener's TLS context, or null for plain HTTP
+   */
+  public HttpProxyInitializer(ProxyContext proxy, SslContext tls) {
     this.proxy = proxy;
+    this.tls = tls;
   }
 
   @Override
@@ -38,6 +46,12 @@ public final class HttpProxyInitializer extends ChannelInitializer<SocketChannel
 
   private void addTcpRelatedHandlers(ChannelPipeline p) {
     p.addLast("limit", proxy.connectionLimiter);
+    if (tls != null) {
+      SslHandler handler = tls.newHandler(p.channel().alloc());
+      // A client that never finishes the handshake is a slowloris too.
+      handler.setHandshakeTimeoutMillis(proxy.config.limits().headerReadTimeout().toMillis());
+      p.addLast("tls", handler);
+    }
   }
 
   private ClientTimeoutHandler addTimeoutHandlers(ChannelPipeline p) {
@@ -60,7 +74,7 @@ public final class HttpProxyInitializer extends ChannelInitializer<SocketChannel
             .setUseRfc9112TransferEncoding(true)
             .setAllowDuplicateContentLengths(false)
             .setValidateHeaders(true);
-    p.addLast("http", new HttpServerCodec(decoder));
+    p.addLast("http", new StrictServerCodec(decoder));
     p.addLast("expect-continue", new HttpServerExpectContinueHandler());
   }
 

@@ -22,12 +22,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Thread-safe: immutable but for atomics, the volatile drain flag and the per-thread pools.
  */
 public final class ProxyContext {
-  /** Consecutive failures (connect errors, resets before a response) that eject an endpoint. */
-  static final int EJECT_AFTER_FAILURES = 5;
-
-  /** First ejection; doubles on each repeat, up to 32 times this. */
-  static final long BASE_EJECTION_NANOS = 5_000_000_000L;
-
   /** Attempts per request, the first included. */
   static final int MAX_ATTEMPTS = 3;
 
@@ -36,7 +30,7 @@ public final class ProxyContext {
   final GatewayConfig config;
   final Transport transport;
   final AccessLog accessLog;
-  final RetryBudget retryBudget = new RetryBudget(0.2, 20);
+  final RetryBudget retryBudget;
   final ConnectionLimiter connectionLimiter;
   final ChannelGroup clientChannels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   final AtomicInteger inFlight = new AtomicInteger();
@@ -51,6 +45,8 @@ public final class ProxyContext {
     this.config = config;
     this.transport = transport;
     this.accessLog = new AccessLog(config.accessLog());
+    double retryRatio = config.upstream().retryBudget();
+    this.retryBudget = new RetryBudget(retryRatio, retryRatio > 0 ? 20 : 0);
     this.connectionLimiter = new ConnectionLimiter(config.limits().maxConnections());
     this.trustedProxies = config.trustedProxies().stream().map(Cidr::parse).toList();
     this.pools =

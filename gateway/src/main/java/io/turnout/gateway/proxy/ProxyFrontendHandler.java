@@ -23,6 +23,7 @@ import io.turnout.gateway.affinity.AffinityPolicy;
 import io.turnout.gateway.affinity.ChoiceReason;
 import io.turnout.gateway.affinity.VersionChoice;
 import io.turnout.gateway.affinity.VersionChooser;
+import io.turnout.gateway.config.UpstreamSettings;
 import io.turnout.gateway.metrics.GatewayMetrics;
 import io.turnout.gateway.metrics.UpstreamErrorKind;
 import io.turnout.gateway.metrics.VersionMeters;
@@ -33,6 +34,8 @@ import io.turnout.gateway.routing.UpstreamEndpoint;
 import io.turnout.gateway.routing.VersionTarget;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Proxies the requests of one client connection, one at a time: route, choose a version, pick an
@@ -40,7 +43,7 @@ import java.util.concurrent.TimeUnit;
  * and the response down.
  *
  * <p>Back-pressure: the client channel reads only on demand (auto-read off, one message per {@code
- * read()} through a {@code FlowControlHandler}); a body chunk is read only while the upstream is
+ * read()} through {@link OneMessagePerRead}); a body chunk is read only while the upstream is
  * writable. The upstream channel auto-reads, one buffer per read (see {@link UpstreamPool}), and is
  * paused when the client stops being writable and resumed when it drains: flipping auto-read only
  * at the water marks keeps the socket's read interest registered between requests, where toggling
@@ -51,15 +54,21 @@ import java.util.concurrent.TimeUnit;
  * connection closed before any response byte when no request body byte went up and the request is
  * idempotent or rode a reused keep-alive connection (the upstream closed it while idle).
  *
+ * <p>Timeouts: each piece of the request body must arrive within {@code limits.bodyReadTimeout}
+ * while the gateway is reading (408); response headers within {@code upstream.responseTimeout} once
+ * the request is sent (504). The head waits for the body's first piece and leaves with it.
+ *
  * <p>Confined to the client channel's event loop, as is every upstream channel it borrows.
  */
 final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements UpstreamListener {
+  private static final Logger log = LoggerFactory.getLogger(ProxyFrontendHandler.class);
   private final ProxyContext proxy;
   private final ClientTimeoutHandler timeouts;
   private final VersionChoice choice = new VersionChoice();
   private ChannelHandlerContext ctx;
   private String clientIp;
   private boolean trustedHop;
+  private boolean clientTls;
 
   // The current exchange. One per connection at a time; reset by beginExchange().
   private int exchangeSeq;
@@ -94,6 +103,8 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
   private int status;
   private long bytesOut;
   private ScheduledFuture<?> responseTimer;
+  private ScheduledFuture<?> bodyTimer;
+  private long bodyWaitStartNanos; // when the body read now pending was asked for; 0 if none
   private boolean waitingForUpstreamWritable;
   private boolean waitingForClientWritable;
   private boolean discardingRequestBody;
@@ -117,6 +128,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
       clientIp = "unknown";
     }
     trustedHop = proxy.isTrusted(ctx.channel().remoteAddress());
+    clientTls = ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null;
     ctx.read();
   }
 
@@ -194,7 +206,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
       return;
     }
     webSocket = HeaderRewriter.isWebSocketUpgrade(req);
-    requestId = HeaderRewriter.toUpstream(req, clientIp, trustedHop, webSocket);
+    requestId = HeaderRewriter.toUpstream(req, clientIp, trustedHop, clientTls, webSocket);
     proxy.retryBudget.onRequest();
     proxy.inFlight.incrementAndGet();
     countedInFlight = true;
@@ -275,7 +287,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
           poolFull
               ? "all connections to version " + version.name() + " are busy"
               : "could not connect to version " + version.name(),
-          !requestComplete);
+          false);
       return;
     }
     Channel ch = f.getNow();
@@ -288,8 +300,10 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
       ch.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
       startResponseTimer();
     } else {
-      ch.flush();
-      ctx.read(); // the body, or the empty last chunk of a bodiless request
+      // The head is flushed with the body's first piece (the empty end of a bodiless request):
+      // one write instead of two, and a request whose first chunk is malformed never reaches
+      // the upstream at all.
+      readRequestBody();
     }
     // No ch.read(): the pooled connection auto-reads (see the class comment).
   }
@@ -312,6 +326,12 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
   // upstream
 
   private void onRequestContent(HttpContent content) {
+    bodyWaitStartNanos = 0;
+    if (content.decoderResult().isFailure()) {
+      content.release();
+      onMalformedBody();
+      return;
+    }
     boolean last = content instanceof LastHttpContent;
     if (discardingRequestBody) {
       content.release();
@@ -319,7 +339,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
         discardingRequestBody = false;
         readNextRequest();
       } else {
-        ctx.read();
+        readRequestBody();
       }
       return;
     }
@@ -365,9 +385,71 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
         startResponseTimer();
       }
     } else if (upstream.isWritable()) {
-      ctx.read();
+      readRequestBody();
     } else {
       waitingForUpstreamWritable = true;
+    }
+  }
+
+  /**
+   * A chunk size or delimiter the decoder could not read: where the body ends is unknown, so the
+   * upstream connection is dropped mid-request (it never sees a complete one) and the client's is
+   * closed.
+   */
+  private void onMalformedBody() {
+    discardingRequestBody = false;
+    if (!inFlight) {
+      ctx.close();
+      return;
+    }
+    abortUpstream();
+    if (responseStarted) {
+      ctx.close();
+    } else {
+      respondError(HttpResponseStatus.BAD_REQUEST, "malformed request body", true);
+    }
+  }
+
+  /**
+   * Asks the client for the next piece of the request body. The wait is timed: a client that stops
+   * sending mid-body (a slow POST) would otherwise hold this connection and an upstream one for as
+   * long as it likes. Time the gateway spends not reading, because the upstream is not taking the
+   * body, does not count.
+   */
+  private void readRequestBody() {
+    bodyWaitStartNanos = System.nanoTime();
+    if (bodyTimer == null) {
+      scheduleBodyTimer(proxy.config.limits().bodyReadTimeout().toNanos());
+    }
+    ctx.read();
+  }
+
+  private void scheduleBodyTimer(long delayNanos) {
+    bodyTimer = ctx.executor().schedule(this::onBodyTimer, delayNanos, TimeUnit.NANOSECONDS);
+  }
+
+  private void onBodyTimer() {
+    bodyTimer = null;
+    long start = bodyWaitStartNanos;
+    if (start == 0 || !ctx.channel().isActive()) {
+      return; // not waiting for the client now; the next read re-arms the timer
+    }
+    long left = proxy.config.limits().bodyReadTimeout().toNanos() - (System.nanoTime() - start);
+    if (left > 0) {
+      scheduleBodyTimer(left);
+      return;
+    }
+    bodyWaitStartNanos = 0;
+    if (!inFlight) {
+      ctx.close(); // discarding the rest of a refused request's body
+      return;
+    }
+    abortUpstream();
+    if (responseStarted) {
+      ctx.close();
+    } else {
+      respondError(
+          HttpResponseStatus.REQUEST_TIMEOUT, "request body not received within the limit", true);
     }
   }
 
@@ -375,7 +457,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
   public void upstreamWritabilityChanged(boolean writable) {
     if (writable && waitingForUpstreamWritable) {
       waitingForUpstreamWritable = false;
-      ctx.read();
+      readRequestBody();
     }
   }
 
@@ -496,14 +578,18 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
     endpoint.recordSuccess();
     finishEndpoint();
     endExchange(status);
-    if (closeAfterResponse) {
+    if (closeAfterResponse && requestComplete) {
       lastWrite.addListener(ChannelFutureListener.CLOSE);
+    } else if (closeAfterResponse) {
+      // The upstream answered before the client finished sending (a 413 from the app, say).
+      LingeringClose.closeAfter(lastWrite);
     } else {
       readNextRequest();
     }
   }
 
   private void readNextRequest() {
+    bodyWaitStartNanos = 0;
     timeouts.awaitingNextRequest();
     ctx.read();
   }
@@ -534,9 +620,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
       return;
     }
     respondError(
-        HttpResponseStatus.BAD_GATEWAY,
-        "upstream closed the connection before responding",
-        !requestComplete);
+        HttpResponseStatus.BAD_GATEWAY, "upstream closed the connection before responding", false);
   }
 
   private void startResponseTimer() {
@@ -606,7 +690,8 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
 
   /**
    * Answers with the gateway's own error. The connection stays open only when the rest of the
-   * request is known to be empty and the client wants to keep it.
+   * request is known to be empty and the client wants to keep it; otherwise it closes after a
+   * linger, so the answer is not lost to a reset.
    */
   private void respondError(HttpResponseStatus st, String why, boolean mustClose) {
     boolean close =
@@ -615,12 +700,12 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
     endExchange(st.code());
     ChannelFuture f = ctx.writeAndFlush(GatewayErrors.response(ctx.alloc(), st, why, !close));
     if (close) {
-      f.addListener(ChannelFutureListener.CLOSE);
+      LingeringClose.closeAfter(f);
     } else if (requestComplete) {
       readNextRequest();
     } else {
       discardingRequestBody = true;
-      ctx.read();
+      readRequestBody();
     }
   }
 
@@ -676,11 +761,18 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
   }
 
   private void recordEndpointFailure(UpstreamEndpoint ep) {
+    UpstreamSettings s = proxy.config.upstream();
     if (ep.recordFailure(
-        ProxyContext.EJECT_AFTER_FAILURES, ProxyContext.BASE_EJECTION_NANOS, System.nanoTime())) {
+        s.ejectAfter(),
+        s.ejectionTime().toNanos(),
+        s.maxEjectionTime().toNanos(),
+        System.nanoTime())) {
       proxy.metrics.endpointEjected();
-      org.slf4j.LoggerFactory.getLogger(ProxyFrontendHandler.class)
-          .warn("ejected endpoint {} of version {} after repeated failures", ep, version.name());
+      log.warn(
+          "ejected endpoint {} of version {} after {} consecutive failures",
+          ep,
+          version.name(),
+          s.ejectAfter());
     }
   }
 
@@ -698,6 +790,10 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    if (bodyTimer != null) {
+      bodyTimer.cancel(false);
+      bodyTimer = null;
+    }
     if (inFlight) {
       abortUpstream();
       // 499: the client closed the connection before the response was complete (nginx's code).
@@ -725,6 +821,9 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
   }
 
   private boolean isHttps(HttpRequest req) {
+    if (clientTls) {
+      return true;
+    }
     if (!trustedHop) {
       return false;
     }

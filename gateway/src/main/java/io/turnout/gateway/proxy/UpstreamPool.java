@@ -125,6 +125,9 @@ final class UpstreamPool {
       }
     }
     slot.idle.addLast(ch);
+    // Keep a read pending while idle: the upstream closing its end (its own keep-alive timeout)
+    // is then noticed now, not by the next request that borrows a dead connection.
+    ch.read();
   }
 
   /** Closes every idle connection and refuses to pool returned ones (shutdown). */

@@ -53,7 +53,10 @@ public final class UpstreamEndpoint {
     return until != 0 && nowNanos - until < 0;
   }
 
-  /** Records a success; clears the failure streak and, after the ejection ran out, the history. */
+  /**
+   * Records a success; clears the failure streak and, after the ejection ran out, the history (so
+   * the next ejection is a first one again).
+   */
   public void recordSuccess() {
     if (consecutiveFailures == 0 && ejectedUntilNanos == 0) {
       return; // hot path: nothing to clear
@@ -62,6 +65,7 @@ public final class UpstreamEndpoint {
       consecutiveFailures = 0;
       if (!isEjected(System.nanoTime())) {
         ejectedUntilNanos = 0;
+        ejections = 0;
       }
     }
   }
@@ -69,16 +73,18 @@ public final class UpstreamEndpoint {
   /**
    * Records a failure to connect or a reset before the response.
    *
-   * @param threshold consecutive failures that eject
-   * @param baseEjectionNanos first ejection time; doubles with each repeat ejection, capped at 32x
+   * @param threshold consecutive failures that eject; 0 never ejects
+   * @param baseEjectionNanos first ejection time; doubles with each repeat ejection
+   * @param maxEjectionNanos the cap on one ejection
    * @return true when this failure ejected the endpoint
    */
-  public synchronized boolean recordFailure(int threshold, long baseEjectionNanos, long nowNanos) {
+  public synchronized boolean recordFailure(
+      int threshold, long baseEjectionNanos, long maxEjectionNanos, long nowNanos) {
     consecutiveFailures++;
-    if (consecutiveFailures < threshold || isEjected(nowNanos)) {
+    if (threshold <= 0 || consecutiveFailures < threshold || isEjected(nowNanos)) {
       return false;
     }
-    long backoff = baseEjectionNanos << Math.min(ejections, 5);
+    long backoff = Math.min(maxEjectionNanos, baseEjectionNanos << Math.min(ejections, 20));
     ejections++;
     consecutiveFailures = 0;
     ejectedUntilNanos = nowNanos + backoff;

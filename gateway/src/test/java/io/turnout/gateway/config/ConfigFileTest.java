@@ -125,4 +125,30 @@ class ConfigFileTest {
         e.getMessage().contains("hosts[1].host: 'SHOP.example.com' appears more than once"),
         e.getMessage());
   }
+
+  @Test
+  void passiveHealthAndRetrySettingsHaveDefaultsAndAreChecked() throws Exception {
+    UpstreamSettings d = ConfigFile.parse(VALID).upstream();
+    assertEquals(5, d.ejectAfter());
+    assertEquals(Duration.ofSeconds(5), d.ejectionTime());
+    assertEquals(Duration.ofMinutes(2), d.maxEjectionTime());
+    assertEquals(0.2, d.retryBudget());
+    UpstreamSettings set =
+        ConfigFile.parse(
+                "upstream: { ejectAfter: 3, ejectionTime: 10m, retryBudget: 0.05 }\n" + VALID)
+            .upstream();
+    assertEquals(Duration.ofMinutes(10), set.maxEjectionTime(), "the cap follows a longer base");
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                ConfigFile.parse(
+                    "upstream: { ejectAfter: -1, retryBudget: 1.5, ejectionTime: 1m,"
+                        + " maxEjectionTime: 30s }\n"
+                        + VALID));
+    String all = String.join("\n", e.problems());
+    assertTrue(all.contains("upstream.ejectAfter: must be >= 0"), all);
+    assertTrue(all.contains("upstream.retryBudget: must be between 0 and 1"), all);
+    assertTrue(all.contains("upstream.maxEjectionTime: must be >= upstream.ejectionTime"), all);
+  }
 }

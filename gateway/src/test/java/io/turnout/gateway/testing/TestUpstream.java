@@ -10,6 +10,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -32,6 +34,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -54,7 +57,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>{@code /ws}: WebSocket echo (text frames), when started with {@link #startWithWebSocket}.
  * </ul>
  *
- * Counts connections and requests, and keeps the last request's headers, for assertions.
+ * Counts connections, requests (heads) and completed requests (whole bodies), and keeps the last
+ * request's headers, for assertions.
  */
 public final class TestUpstream implements AutoCloseable {
   private static final EventLoopGroup GROUP =
@@ -64,12 +68,22 @@ public final class TestUpstream implements AutoCloseable {
   private final Channel channel;
   private final AtomicInteger connections = new AtomicInteger();
   private final AtomicInteger requests = new AtomicInteger();
+  private final AtomicInteger completed = new AtomicInteger();
   private final AtomicLong bytesReceived = new AtomicLong();
   private final AtomicReference<HttpHeaders> lastHeaders = new AtomicReference<>();
   private final AtomicReference<String> lastUri = new AtomicReference<>();
 
+  private final boolean oneRequestPerConnection;
+  private final ChannelGroup children = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+
   private TestUpstream(String name, int port, boolean webSocket) throws InterruptedException {
+    this(name, port, webSocket, false);
+  }
+
+  private TestUpstream(String name, int port, boolean webSocket, boolean oneRequestPerConnection)
+      throws InterruptedException {
     this.name = name;
+    this.oneRequestPerConnection = oneRequestPerConnection;
     this.channel =
         new ServerBootstrap()
             .group(GROUP)
@@ -79,6 +93,7 @@ public final class TestUpstream implements AutoCloseable {
                   @Override
                   protected void initChannel(SocketChannel ch) {
                     connections.incrementAndGet();
+                    children.add(ch);
                     ch.pipeline().addLast(new HttpServerCodec());
                     if (webSocket) {
                       ch.pipeline()
@@ -102,6 +117,15 @@ public final class TestUpstream implements AutoCloseable {
   /** Starts on a given port (to bring an endpoint back where the config expects it). */
   public static TestUpstream start(String name, int port) throws InterruptedException {
     return new TestUpstream(name, port, false);
+  }
+
+  /**
+   * Starts a server that answers the first request of each connection with keep-alive, then closes
+   * the connection when the next request arrives, unanswered: the race a proxy loses when an
+   * upstream's keep-alive timeout fires just as a pooled connection is reused.
+   */
+  public static TestUpstream startOneRequestPerConnection(String name) throws InterruptedException {
+    return new TestUpstream(name, 0, false, true);
   }
 
   public static TestUpstream startWithWebSocket(String name) throws InterruptedException {
@@ -129,6 +153,11 @@ public final class TestUpstream implements AutoCloseable {
     return requests.get();
   }
 
+  /** Requests whose body arrived whole (the last chunk decoded cleanly). */
+  public int requestsCompleted() {
+    return completed.get();
+  }
+
   public long bytesReceived() {
     return bytesReceived.get();
   }
@@ -146,12 +175,22 @@ public final class TestUpstream implements AutoCloseable {
     channel.close().syncUninterruptibly();
   }
 
+  /**
+   * Stops like a crashed process: the listener and every open connection close at once, whatever
+   * they were doing.
+   */
+  public void kill() {
+    channel.close().syncUninterruptibly();
+    children.close().syncUninterruptibly();
+  }
+
   private final class Handler extends ChannelInboundHandlerAdapter {
     private String path;
     private QueryStringDecoder query;
     private boolean keepAlive;
     private long uploaded;
     private Streamer streamer;
+    private int served;
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
@@ -163,7 +202,14 @@ public final class TestUpstream implements AutoCloseable {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       try {
+        if (!ctx.channel().isActive()) {
+          return; // closed on purpose while a read batch was still being decoded
+        }
         if (msg instanceof HttpRequest req) {
+          if (oneRequestPerConnection && served++ > 0) {
+            ctx.close();
+            return;
+          }
           requests.incrementAndGet();
           lastHeaders.set(req.headers().copy());
           lastUri.set(req.uri());
@@ -186,7 +232,8 @@ public final class TestUpstream implements AutoCloseable {
           int n = content.content().readableBytes();
           uploaded += n;
           bytesReceived.addAndGet(n);
-          if (content instanceof LastHttpContent) {
+          if (content instanceof LastHttpContent && content.decoderResult().isSuccess()) {
+            completed.incrementAndGet();
             respond(ctx);
           }
         }

@@ -1,0 +1,55 @@
+package io.turnout.controller;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.turnout.controller.server.SnapshotServer;
+import io.turnout.gateway.snapshot.Snapshot;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A running controller: informers, reconciler and the snapshot server, wired together. What {@code
+ * turnout run} starts; tests and benchmarks start it the same way against a mock API server.
+ */
+public interface Controller extends AutoCloseable {
+  /**
+   * @param namespaces namespaces to watch; empty for all
+   * @param coalesce how long the reconciler gathers changes before rebuilding (a burst of pod
+   *     changes in a rollout becomes one snapshot; the cost is this much added latency)
+   * @param server the HTTP port's settings
+   */
+  record Settings(List<String> namespaces, Duration coalesce, SnapshotServer.Settings server) {
+    public Settings {
+      namespaces = List.copyOf(namespaces);
+    }
+
+    public static Settings defaults(int port) {
+      return new Settings(List.of(), Duration.ofMillis(25), SnapshotServer.Settings.defaults(port));
+    }
+
+    public Settings withNamespaces(List<String> ns) {
+      return new Settings(ns, coalesce, server);
+    }
+
+    public Settings withServer(SnapshotServer.Settings s) {
+      return new Settings(namespaces, coalesce, s);
+    }
+  }
+
+  /** Binds the port and starts the informers; returns without waiting for them to sync. */
+  static Controller start(KubernetesClient client, Settings settings) {
+    return DefaultController.start(client, settings);
+  }
+
+  /** The HTTP port. */
+  int port();
+
+  /** True once the caches have synced and the first snapshot is built ({@code /readyz}). */
+  boolean ready();
+
+  /** The last published snapshot, or null before the first. */
+  Snapshot current();
+
+  /** Stops serving and watching. The client is the caller's to close. */
+  @Override
+  void close();
+}

@@ -1,0 +1,87 @@
+package io.turnout.controller.cli;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.turnout.controller.Controller;
+import io.turnout.controller.server.SnapshotServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code turnout run}: the controller process. */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Watch Services and EndpointSlices and stream routing snapshots to gateways.",
+      "Serves GET /v1/snapshots (Server-Sent Events), /healthz, /readyz and /metrics."
+    })
+final class RunCommand implements Callable<Integer> {
+  private final Supplier<KubernetesClient> clients;
+
+  @Option(
+      names = "--listen",
+      paramLabel = "PORT",
+      defaultValue = "8090",
+      description = "HTTP port (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(
+      names = {"-n", "--namespace"},
+      paramLabel = "NS",
+      description = "Namespace to watch; repeat for several. Default: all namespaces.")
+  List<String> namespaces = new ArrayList<>();
+
+  @Option(
+      names = "--coalesce",
+      paramLabel = "MILLIS",
+      defaultValue = "25",
+      description = "Gather changes this long before rebuilding (default: ${DEFAULT-VALUE} ms).")
+  long coalesceMillis;
+
+  @Option(
+      names = "--heartbeat",
+      paramLabel = "SECONDS",
+      defaultValue = "10",
+      description = "Keep-alive comment interval on streams (default: ${DEFAULT-VALUE} s).")
+  long heartbeatSeconds;
+
+  RunCommand(Supplier<KubernetesClient> clients) {
+    this.clients = clients;
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    if (port < 0 || port > 65535) {
+      throw new Cli.Refused("--listen must be 0..65535, was " + port);
+    }
+    if (coalesceMillis < 0 || heartbeatSeconds < 1) {
+      throw new Cli.Refused("--coalesce must be >= 0 and --heartbeat >= 1");
+    }
+    KubernetesClient client = clients.get();
+    Controller controller =
+        Controller.start(
+            client,
+            new Controller.Settings(
+                namespaces,
+                Duration.ofMillis(coalesceMillis),
+                SnapshotServer.Settings.defaults(port)
+                    .withHeartbeat(Duration.ofSeconds(heartbeatSeconds))));
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  controller.close();
+                  client.close();
+                  stopped.countDown();
+                },
+                "turnout-shutdown"));
+    stopped.await();
+    return 0;
+  }
+}

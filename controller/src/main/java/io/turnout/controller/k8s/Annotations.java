@@ -1,0 +1,23 @@
+package io.turnout.controller.k8s;
+
+/**
+ * The {@code turnout.io/*} Service annotations and labels of DESIGN section 5 (public contract).
+ */
+public final class Annotations {
+  public static final String HOST = "turnout.io/host";
+  public static final String VERSION = "turnout.io/version";
+  public static final String WEIGHT = "turnout.io/weight";
+  public static final String PATH = "turnout.io/path";
+  public static final String PORT = "turnout.io/port";
+
+  /** The label by which an EndpointSlice names its Service (set by Kubernetes). */
+  public static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+
+  /**
+   * The largest weight accepted. Weights are relative, so nothing needs more; the cap keeps the
+   * gateway's cumulative sums far from integer overflow however many versions a route has.
+   */
+  public static final int MAX_WEIGHT = 1_000_000;
+
+  private Annotations() {}
+}

@@ -1,0 +1,279 @@
+package io.turnout.controller.k8s;
+
+import io.fabric8.kubernetes.api.model.Service;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.turnout.controller.k8s.Rejection.Kind;
+import io.turnout.gateway.config.ConfigException;
+import io.turnout.gateway.snapshot.Snapshot;
+import io.turnout.gateway.snapshot.SnapshotValidator;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link Reconciler}: one thread, a set of dirty keys, the last translation of every Service.
+ *
+ * <p>Threads: {@link #enqueue} and {@link #kick} are called from informer threads and only touch
+ * the concurrent {@code dirty} set and the {@code scheduled} flag. Everything else ({@code routes},
+ * {@code deleted}, the rejection maps, {@code current}'s writes) is owned by the single
+ * "turnout-reconciler" thread. {@code current} is volatile for readers elsewhere.
+ */
+final class CoalescingReconciler implements Reconciler {
+  private static final Logger log = LoggerFactory.getLogger(CoalescingReconciler.class);
+
+  private final ClusterView view;
+  private final long coalesceNanos;
+  private final Publisher publisher;
+  private final RejectionListener listener;
+  private final Clock clock;
+  private final ScheduledExecutorService thread;
+
+  private final Set<String> dirty = ConcurrentHashMap.newKeySet();
+  private final AtomicBoolean scheduled = new AtomicBoolean();
+
+  // Reconciler thread only.
+  private final Map<String, ServiceRoute> routes = new HashMap<>();
+  private final Map<String, ServiceRoute> deleted = new HashMap<>();
+  private final Map<String, Rejection> translationRejections = new HashMap<>();
+  private Map<String, Rejection> reported = new HashMap<>();
+  private volatile Snapshot current;
+
+  private final Timer buildTimer;
+  private final Map<Kind, Counter> rejectedCounters = new EnumMap<>(Kind.class);
+  private final AtomicLong snapshotVersion = new AtomicLong();
+  private final AtomicLong servicesAccepted = new AtomicLong();
+  private final AtomicLong servicesRejected = new AtomicLong();
+  private final Counter published;
+
+  CoalescingReconciler(
+      ClusterView view,
+      Duration coalesce,
+      Publisher publisher,
+      RejectionListener listener,
+      MeterRegistry registry,
+      Clock clock) {
+    this.view = view;
+    this.coalesceNanos = coalesce.toNanos();
+    this.publisher = publisher;
+    this.listener = listener;
+    this.clock = clock;
+    this.thread =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "turnout-reconciler");
+              t.setDaemon(true);
+              return t;
+            });
+    this.buildTimer =
+        Timer.builder("turnout.controller.snapshot.build")
+            .description("Time to rebuild the routing snapshot from the informer caches")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofMillis(1))
+            .maximumExpectedValue(Duration.ofSeconds(10))
+            .register(registry);
+    for (Kind kind : Kind.values()) {
+      rejectedCounters.put(
+          kind,
+          Counter.builder("turnout.controller.services.rejected")
+              .description("Services left out of the snapshot, counted when they become bad")
+              .tag("reason", kind.tag())
+              .register(registry));
+    }
+    Gauge.builder("turnout.controller.snapshot.version", snapshotVersion, AtomicLong::get)
+        .description("Version of the last published snapshot")
+        .register(registry);
+    Gauge.builder("turnout.controller.services", servicesAccepted, AtomicLong::get)
+        .tag("state", "accepted")
+        .description("Services with turnout.io/host, by state")
+        .register(registry);
+    Gauge.builder("turnout.controller.services", servicesRejected, AtomicLong::get)
+        .tag("state", "rejected")
+        .register(registry);
+    this.published =
+        Counter.builder("turnout.controller.snapshots.published")
+            .description("Snapshots published (only changed ones)")
+            .register(registry);
+  }
+
+  @Override
+  public void enqueue(String serviceKey) {
+    dirty.add(serviceKey);
+    schedule();
+  }
+
+  @Override
+  public void kick() {
+    schedule();
+  }
+
+  private void schedule() {
+    if (scheduled.compareAndSet(false, true)) {
+      try {
+        thread.schedule(this::runScheduled, coalesceNanos, TimeUnit.NANOSECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException closed) {
+        // closing: nothing more to publish
+      }
+    }
+  }
+
+  private void runScheduled() {
+    // Cleared before reading `dirty`, so a key enqueued while we rebuild schedules another run.
+    scheduled.set(false);
+    reconcile();
+  }
+
+  @Override
+  public CompletableFuture<Snapshot> flush() {
+    CompletableFuture<Snapshot> done = new CompletableFuture<>();
+    try {
+      thread.execute(
+          () -> {
+            try {
+              reconcile();
+              done.complete(current);
+            } catch (Throwable t) {
+              done.completeExceptionally(t);
+            }
+          });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      done.completeExceptionally(e);
+    }
+    return done;
+  }
+
+  @Override
+  public Snapshot current() {
+    return current;
+  }
+
+  private void reconcile() {
+    if (!view.hasSynced()) {
+      return; // keys stay dirty; the sync completion kicks us again
+    }
+    long start = System.nanoTime();
+    try {
+      // Drained one by one: removeAll(list) on a set of the same size is quadratic.
+      List<String> keys = new ArrayList<>();
+      for (Iterator<String> it = dirty.iterator(); it.hasNext(); ) {
+        keys.add(it.next());
+        it.remove();
+      }
+      retranslate(keys);
+      List<ServiceRoute> all = new ArrayList<>(routes.size() + deleted.size());
+      all.addAll(routes.values());
+      all.addAll(deleted.values());
+      SnapshotAssembler.Result assembled = SnapshotAssembler.assemble(all);
+      Map<String, Rejection> now = new HashMap<>(translationRejections);
+      for (Rejection conflict : assembled.conflicts()) {
+        now.put(conflict.key(), conflict);
+      }
+      reportTransitions(now);
+      servicesRejected.set(now.size());
+      servicesAccepted.set(routes.size() - assembled.conflicts().size());
+
+      Snapshot last = current;
+      if (last != null && last.hosts().equals(assembled.hosts())) {
+        return; // writes only on change: gateways need not hear about a resync
+      }
+      Snapshot next =
+          new Snapshot(
+              Reconciler.nextVersion(last == null ? 0 : last.version(), clock), assembled.hosts());
+      try {
+        SnapshotValidator.validate(next);
+      } catch (ConfigException e) {
+        // The translator checks each Service, so this is a bug; keep serving the last good one.
+        log.error("built an invalid snapshot, keeping version {}: {}", versionOf(last), e);
+        return;
+      }
+      current = next;
+      snapshotVersion.set(next.version());
+      published.increment();
+      publisher.publish(next);
+    } catch (RuntimeException e) {
+      log.error("snapshot rebuild failed; keeping the last one", e);
+    } finally {
+      buildTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /** Re-translates {@code keys}, updating {@code routes}, {@code deleted} and rejections. */
+  private void retranslate(List<String> keys) {
+    for (String key : keys) {
+      Service service = view.service(key);
+      Translation t =
+          service == null
+              ? Translation.IGNORED
+              : ServiceTranslator.translate(service, view.slicesOf(key));
+      ServiceRoute previous = routes.remove(key);
+      translationRejections.remove(key);
+      if (t instanceof Translation.Accepted a) {
+        routes.put(key, a.route());
+        deleted.remove(key);
+      } else if (t instanceof Translation.Rejected r) {
+        translationRejections.put(key, r.rejection());
+        deleted.remove(key);
+      } else if (service == null && (previous != null || deleted.containsKey(key))) {
+        // Deleted while serving: keep it at weight 0 while it has ready endpoints, so pinned
+        // clients can finish on it. Its slices go when Kubernetes garbage-collects them.
+        ServiceRoute base = previous != null ? previous.asDeleted() : deleted.get(key);
+        ServiceRoute draining =
+            base.withEndpoints(
+                ServiceTranslator.readyEndpoints(base.portName(), view.slicesOf(key)));
+        if (draining.endpoints().isEmpty()) {
+          deleted.remove(key);
+        } else {
+          deleted.put(key, draining);
+        }
+      } else {
+        deleted.remove(key);
+      }
+    }
+  }
+
+  /** Logs, counts and reports only what changed since the last rebuild. */
+  private void reportTransitions(Map<String, Rejection> now) {
+    for (Rejection r : now.values()) {
+      Rejection before = reported.get(r.key());
+      if (before == null || !Objects.equals(before.message(), r.message())) {
+        log.warn("Service {} left out of the snapshot: {}", r.key(), r.message());
+        rejectedCounters.get(r.kind()).increment();
+        listener.rejected(r);
+      }
+    }
+    for (String key : reported.keySet()) {
+      if (!now.containsKey(key)) {
+        log.info("Service {} is no longer rejected", key);
+        listener.accepted(key);
+      }
+    }
+    reported = now;
+  }
+
+  private static String versionOf(Snapshot s) {
+    return s == null ? "(none)" : Long.toString(s.version());
+  }
+
+  @Override
+  public void close() {
+    thread.shutdownNow();
+  }
+}

@@ -1,0 +1,76 @@
+package io.turnout.controller.k8s;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.turnout.gateway.snapshot.Snapshot;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Turns cluster changes into published snapshots. Informer callbacks call {@link #enqueue} with the
+ * key of the Service that may have changed and return at once; the reconciler, on its own thread,
+ * waits a short coalescing window so a burst (a rollout moving 30 pods) becomes one snapshot,
+ * re-translates only the Services enqueued, assembles the whole snapshot and publishes it only when
+ * its content changed.
+ */
+public interface Reconciler extends AutoCloseable {
+  /** Receives every new snapshot, in order, on the reconciler thread. Must not block. */
+  @FunctionalInterface
+  interface Publisher {
+    void publish(Snapshot snapshot);
+  }
+
+  /** Told when a Service starts or stops being rejected (not on every rebuild). */
+  interface RejectionListener {
+    void rejected(Rejection rejection);
+
+    default void accepted(String key) {}
+  }
+
+  /**
+   * @param view the caches to read
+   * @param coalesce how long to gather changes before rebuilding
+   * @param clock seeds versions (see {@link #nextVersion})
+   */
+  static Reconciler create(
+      ClusterView view,
+      Duration coalesce,
+      Publisher publisher,
+      RejectionListener listener,
+      MeterRegistry registry,
+      Clock clock) {
+    return new CoalescingReconciler(view, coalesce, publisher, listener, registry, clock);
+  }
+
+  /**
+   * The version of the next snapshot: {@code max(previous + 1, wall-clock millis)}.
+   *
+   * <p>Why wall-clock: a restarted controller has forgotten its last version, and gateways (and
+   * their {@code Last-Event-ID}) must still see numbers that grow. Seeding from the clock keeps the
+   * numbers increasing across restarts, and across replicas roughly in step, as long as clocks do
+   * not jump back by more than the downtime. Coalescing means at most a few dozen snapshots per
+   * second, so versions never run ahead of the clock by much. The {@code previous + 1} keeps them
+   * strictly increasing within a process even if the clock steps back.
+   */
+  static long nextVersion(long previous, Clock clock) {
+    return Math.max(previous + 1, clock.millis());
+  }
+
+  /** Marks the Service {@code namespace/name} for re-translation. Thread-safe, never blocks. */
+  void enqueue(String serviceKey);
+
+  /** Asks for a rebuild now even with nothing enqueued (e.g. when the caches have synced). */
+  void kick();
+
+  /**
+   * Runs a rebuild now on the reconciler thread and completes with the current snapshot (null while
+   * the caches have not synced). For tests, benchmarks and shutdown.
+   */
+  CompletableFuture<Snapshot> flush();
+
+  /** The last published snapshot, or null. */
+  Snapshot current();
+
+  @Override
+  void close();
+}

@@ -1,0 +1,159 @@
+package io.turnout.controller.server;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.turnout.gateway.snapshot.Snapshot;
+import java.net.InetSocketAddress;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Netty implementation of {@link SnapshotServer}.
+ *
+ * <p>Threads: {@link #publish} runs on the caller's thread (the reconciler): it encodes the
+ * snapshot once, swaps {@code current} (volatile) and hands it to every subscriber's event loop.
+ * The subscriber set is concurrent; each {@link Subscriber} is owned by its channel's loop.
+ */
+final class NettySnapshotServer implements SnapshotServer {
+  private final Settings settings;
+  private final EventLoopGroup boss;
+  private final EventLoopGroup workers;
+  private final Channel serverChannel;
+  private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
+  private volatile Published current;
+  final Counter slowClosed;
+  final Counter connects;
+
+  private NettySnapshotServer(
+      Settings settings, BooleanSupplier ready, PrometheusMeterRegistry registry) {
+    this.settings = settings;
+    this.boss =
+        new MultiThreadIoEventLoopGroup(
+            1, new DefaultThreadFactory("turnout-http-accept", true), NioIoHandler.newFactory());
+    this.workers =
+        new MultiThreadIoEventLoopGroup(
+            2, new DefaultThreadFactory("turnout-http", true), NioIoHandler.newFactory());
+    Gauge.builder("turnout.controller.clients", subscribers, Set::size)
+        .description("Gateways connected to /v1/snapshots")
+        .register(registry);
+    this.slowClosed =
+        Counter.builder("turnout.controller.clients.slow.closed")
+            .description("Snapshot streams cut because the client did not take data")
+            .register(registry);
+    this.connects =
+        Counter.builder("turnout.controller.clients.connects")
+            .description("Snapshot streams opened")
+            .register(registry);
+    try {
+      ServerBootstrap b =
+          new ServerBootstrap()
+              .group(boss, workers)
+              .channel(NioServerSocketChannel.class)
+              .childOption(
+                  ChannelOption.WRITE_BUFFER_WATER_MARK,
+                  new WriteBufferWaterMark(settings.highWaterMark() / 2, settings.highWaterMark()))
+              .childOption(ChannelOption.TCP_NODELAY, true)
+              .childHandler(
+                  new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                      ChannelPipeline p = ch.pipeline();
+                      p.addLast("http", new HttpServerCodec());
+                      // Requests are small GETs; the only streamed body is our response.
+                      p.addLast("aggregate", new HttpObjectAggregator(16 * 1024));
+                      p.addLast(
+                          "routes",
+                          new ControllerHttpHandler(NettySnapshotServer.this, ready, registry));
+                    }
+                  });
+      this.serverChannel =
+          b.bind(new InetSocketAddress(settings.bindAddress(), settings.port()))
+              .syncUninterruptibly()
+              .channel();
+    } catch (RuntimeException e) {
+      boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      throw e;
+    }
+  }
+
+  static NettySnapshotServer start(
+      Settings settings, BooleanSupplier ready, PrometheusMeterRegistry registry) {
+    return new NettySnapshotServer(settings, ready, registry);
+  }
+
+  @Override
+  public void publish(Snapshot snapshot) {
+    Published p = Published.of(snapshot);
+    current = p;
+    for (Subscriber s : subscribers) {
+      s.offer(p);
+    }
+  }
+
+  /** Called on the new subscriber's event loop once its response headers are written. */
+  void subscribe(Subscriber s, long lastEventId) {
+    connects.increment();
+    subscribers.add(s);
+    s.startHeartbeat(settings.heartbeat().toNanos());
+    Published p = current;
+    if (p != null) {
+      if (p.version() == lastEventId) {
+        s.alreadyHas(p.version()); // a resumed stream that missed nothing
+      } else {
+        s.deliver(p);
+      }
+    }
+    // A publish racing with this subscribe may have missed `s`; re-read to close the gap.
+    Published again = current;
+    if (again != p && again != null) {
+      s.deliver(again);
+    }
+  }
+
+  void unsubscribe(Subscriber s) {
+    subscribers.remove(s);
+    s.stop();
+  }
+
+  long slowClientTimeoutNanos() {
+    return settings.slowClientTimeout().toNanos();
+  }
+
+  @Override
+  public int port() {
+    return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+  }
+
+  @Override
+  public int subscribers() {
+    return subscribers.size();
+  }
+
+  @Override
+  public void close() {
+    serverChannel.close().syncUninterruptibly();
+    for (Subscriber s : subscribers) {
+      s.channel().close();
+    }
+    boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+}
