@@ -317,7 +317,8 @@ public final class Report {
     md.append(
         fmt(
             "JMH %s, %s %s, %d fork(s), %d x %s warm-up, %d x %s measured, JVM flags `%s`,"
-                + " `-prof gc`. Average time per operation; allocation is `gc.alloc.rate.norm`.\n\n",
+                + " `-prof gc`. Average time per operation (the median iteration beside it shows how much"
+                + " the machine's noise moved the mean); allocation is `gc.alloc.rate.norm`.\n\n",
             first.path("jmhVersion").asText(),
             first.path("vmName").asText(),
             first.path("jdkVersion").asText(),
@@ -327,7 +328,8 @@ public final class Report {
             first.path("measurementIterations").asInt(),
             first.path("measurementTime").asText(),
             String.join(" ", iter(first.path("jvmArgs")))));
-    md.append("| benchmark | ns/op | ± (99.9%) | B/op |\n|---|--:|--:|--:|\n");
+    md.append("| benchmark | ns/op (mean) | ± (99.9%) | ns/op (median iteration) | B/op |\n");
+    md.append("|---|--:|--:|--:|--:|\n");
     for (JsonNode b : jmh) {
       String name = b.path("benchmark").asText();
       name = name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1);
@@ -337,6 +339,9 @@ public final class Report {
           .append(fmt("%.1f", b.path("primaryMetric").path("score").asDouble()))
           .append(" | ")
           .append(fmt("%.1f", b.path("primaryMetric").path("scoreError").asDouble()))
+          .append(" | ")
+          .append(
+              fmt("%.1f", b.path("primaryMetric").path("scorePercentiles").path("50.0").asDouble()))
           .append(" | ")
           .append(fmt("%.1f", allocNorm(b)))
           .append(" |\n");
