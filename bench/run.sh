@@ -7,13 +7,13 @@
 #
 # Writes bench/results/RESULTS.md, load-chart.png, load-runs.csv, load-meta.json, jmh.json and
 # configs/. Everything listens on 127.0.0.1; every load run is bounded by its duration.
-# Environment: DURATION (s per run, default 8), ROUNDS (3), WARMUP (s per target, 20).
+# Environment: DURATION (s per run, default 8), ROUNDS (3), WARMUP (s per target, 30).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DURATION=${DURATION:-8}
 ROUNDS=${ROUNDS:-3}
-WARMUP=${WARMUP:-20}
+WARMUP=${WARMUP:-30}
 JMH=1 LOAD=1 REPORT=1
 JMH_ARGS=()
 case "${1:-}" in
