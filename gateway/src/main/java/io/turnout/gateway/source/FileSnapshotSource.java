@@ -80,7 +80,8 @@ public final class FileSnapshotSource implements SnapshotSource {
       if (text != null && !text.equals(lastText)) {
         apply(text, sink);
       }
-    } catch (RuntimeException e) {
+    } catch (Throwable e) { // NOPMD: a scheduled task that throws is never run again
+      // Anything escaping here would cancel the schedule silently and freeze the config.
       log.error("config watch of {} failed; will retry", file, e);
     }
   }
