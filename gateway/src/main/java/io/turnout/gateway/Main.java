@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -76,26 +77,32 @@ public final class Main implements Callable<Integer> {
     return runFromFile(config);
   }
 
+  /** Passes config-file edits to the running gateway (none yet during start-up). */
+  private static Consumer<GatewayConfig> settingsListener(AtomicReference<GatewayServer> server) {
+    return c -> {
+      GatewayServer s = server.get();
+      if (s != null) {
+        s.settingsChanged(c);
+      }
+    };
+  }
+
+  /** Prints every problem of an invalid config file; returns the exit code for it. */
+  private static int reportInvalid(Path file, ConfigException e) {
+    System.err.println("turnout-gateway: invalid config " + file + ":");
+    e.problems().forEach(p -> System.err.println("  " + p));
+    return 1;
+  }
+
   /** Runs a gateway whose routes come from {@code file} until SIGTERM or Ctrl-C. */
   public static int runFromFile(Path file) throws InterruptedException {
     AtomicReference<GatewayServer> server = new AtomicReference<>();
-    FileSnapshotSource source =
-        new FileSnapshotSource(
-            file,
-            c -> {
-              GatewayServer s = server.get();
-              if (s != null) {
-                s.settingsChanged(c);
-              }
-            },
-            true);
+    FileSnapshotSource source = new FileSnapshotSource(file, settingsListener(server), true);
     GatewayConfig initial;
     try {
       initial = source.loadInitial();
     } catch (ConfigException e) {
-      System.err.println("turnout-gateway: invalid config " + file + ":");
-      e.problems().forEach(p -> System.err.println("  " + p));
-      return 1;
+      return reportInvalid(file, e);
     }
     return runUntilStopped(initial, source, server);
   }
@@ -109,22 +116,11 @@ public final class Main implements Callable<Integer> {
     GatewayConfig initial = GatewayConfig.defaults();
     FileSnapshotSource settings = null;
     if (file != null) {
-      settings =
-          new FileSnapshotSource(
-              file,
-              c -> {
-                GatewayServer s = server.get();
-                if (s != null) {
-                  s.settingsChanged(c);
-                }
-              },
-              false);
+      settings = new FileSnapshotSource(file, settingsListener(server), false);
       try {
         initial = settings.loadInitial();
       } catch (ConfigException e) {
-        System.err.println("turnout-gateway: invalid config " + file + ":");
-        e.problems().forEach(p -> System.err.println("  " + p));
-        return 1;
+        return reportInvalid(file, e);
       }
     }
     ControllerSnapshotSource routes;
