@@ -108,6 +108,15 @@ public final class SnapshotValidator {
         if (version.weight() < 0) {
           problems.add(vp + ".weight: must be >= 0, was " + version.weight());
         }
+        if (version.mirror() < 0 || version.mirror() > 100) {
+          problems.add(vp + ".mirror: must be 0..100 (percent), was " + version.mirror());
+        }
+        if (version.drainingSince() != null && version.drainingSince() < 0) {
+          problems.add(
+              vp
+                  + ".drainingSince: must be epoch milliseconds >= 0, was "
+                  + version.drainingSince());
+        }
         for (int e = 0; e < version.endpoints().size(); e++) {
           EndpointSpec ep = version.endpoints().get(e);
           String ep0 = vp + ".endpoints[" + e + "]";
