@@ -42,6 +42,7 @@ public final class GatewayMetrics {
   private final Counter endpointEjections;
   private final Counter retries;
   private final Map<List<String>, RouteGauges> routeGauges = new ConcurrentHashMap<>();
+  private final AssetMeters assets = new AssetMeters(registry);
 
   public GatewayMetrics() {
     new JvmMemoryMetrics().bindTo(registry);
@@ -122,6 +123,11 @@ public final class GatewayMetrics {
 
   public void retried() {
     retries.increment();
+  }
+
+  /** The asset skew guard's counters. */
+  public AssetMeters assets() {
+    return assets;
   }
 
   /** Counts a navigation that moved a client from one version to another. */
