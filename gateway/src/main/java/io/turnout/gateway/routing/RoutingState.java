@@ -150,6 +150,11 @@ public final class RoutingState implements SnapshotSink {
     return true;
   }
 
+  @Override
+  public void controllerConnected(boolean connected) {
+    metrics.controllerConnected(connected);
+  }
+
   private void rejected(String origin, String reason) {
     metrics.snapshotRejected();
     log.error(
