@@ -183,7 +183,7 @@ public final class GatewayServer implements AutoCloseable {
     return s == null ? "" : io.turnout.gateway.snapshot.SnapshotJson.toJson(s);
   }
 
-  /** Applies a changed config file's settings that can change live (affinity, preview). */
+  /** Applies a changed config file's settings that can change live (affinity, preview, assets). */
   public void settingsChanged(GatewayConfig newConfig) {
     if (!newConfig.listen().equals(config.listen())) {
       log.warn("listen settings changed in the config file; they take effect on restart");
