@@ -2,12 +2,15 @@ package io.turnout.gateway.proxy;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.netty.channel.EventLoopGroup;
+import io.turnout.gateway.demo.DemoApp;
 import io.turnout.gateway.testing.GatewayFixture;
 import io.turnout.gateway.testing.TestUpstream;
 import java.net.http.HttpRequest;
@@ -233,6 +236,47 @@ class AssetSkewGuardTest {
     HttpResponse<String> asset = onGreen("GET", BLUE_CHUNK);
     assertEquals(404, asset.statusCode(), "the host's patterns replace the defaults");
     assertEquals(1, blue.requestsReceived());
+  }
+
+  @Test
+  void theDemoAppsHashedChunkReachesAPageThatLostItsPin() throws Exception {
+    Transport transport = Transport.best();
+    EventLoopGroup apps = transport.newGroup(1, "asset-test-apps");
+    try (DemoApp blueApp = DemoApp.start("blue", "#1e5aa8", "127.0.0.1", 0, apps, transport);
+        DemoApp greenApp = DemoApp.start("green", "#1b8a4b", "127.0.0.1", 0, apps, transport)) {
+      assertTrue(blueApp.chunkPath().matches("/assets/chunk-[0-9a-f]{8}\\.js"));
+      assertNotEquals(blueApp.chunkPath(), greenApp.chunkPath(), "content-hashed per version");
+      gateway =
+          GatewayFixture.start(
+              """
+              hosts:
+                - host: shop.test
+                  routes:
+                    - path: /
+                      versions:
+                        - {name: blue, weight: 50, endpoints: ["127.0.0.1:%d"]}
+                        - {name: green, weight: 50, endpoints: ["127.0.0.1:%d"]}
+              """
+                  .formatted(blueApp.port(), greenApp.port()));
+      HttpResponse<String> appJs = onGreen("GET", "/app.js");
+      assertTrue(appJs.body().contains(greenApp.chunkPath()), "green's page loads green's chunk");
+      // A page from blue whose chunk request lands on green (no cookie): green has no such file.
+      HttpResponse<String> chunk = onGreen("GET", blueApp.chunkPath() + "?t=1");
+      assertEquals(200, chunk.statusCode());
+      assertEquals("blue", chunk.headers().firstValue("X-Served-By").orElse(""));
+    } finally {
+      apps.shutdownGracefully();
+    }
+  }
+
+  @Test
+  void aLiveConfigEditTurnsTheFallbackOff() throws Exception {
+    gateway = GatewayFixture.start(config(50, "", ""));
+    assertEquals(200, onGreen("GET", BLUE_CHUNK).statusCode());
+    gateway.writeConfig(config(50, "assets: { fallback: false }", ""));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> onGreen("GET", BLUE_CHUNK).statusCode() == 404);
   }
 
   @Test
