@@ -26,10 +26,11 @@
       .catch(function (e) { record("api", "error: " + e); });
   }
 
-  // A lazily loaded chunk, as a code-split single-page app does after start-up.
+  // A lazily loaded chunk, as a code-split single-page app does after start-up. Its name is
+  // content-hashed, so only this version has it.
   window.__turnoutLoadChunk = function () {
     var s = document.createElement("script");
-    s.src = "/chunk.js?t=" + Date.now();
+    s.src = "{{CHUNK}}?t=" + Date.now();
     document.body.appendChild(s);
   };
   setTimeout(window.__turnoutLoadChunk, 1500);

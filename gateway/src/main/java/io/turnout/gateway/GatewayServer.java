@@ -61,7 +61,7 @@ public final class GatewayServer implements AutoCloseable {
     this.config = config;
     this.source = source;
     this.metrics = new GatewayMetrics();
-    this.routing = new RoutingState(metrics, config.affinity(), config.preview());
+    this.routing = new RoutingState(metrics, config.affinity(), config.preview(), config.assets());
     Transport transport = Transport.best();
     this.proxy = new ProxyContext(routing, metrics, config, transport);
     int cores = Integer.getInteger("turnout.workers", Runtime.getRuntime().availableProcessors());
@@ -183,12 +183,13 @@ public final class GatewayServer implements AutoCloseable {
     return s == null ? "" : io.turnout.gateway.snapshot.SnapshotJson.toJson(s);
   }
 
-  /** Applies a changed config file's settings that can change live (affinity, preview). */
+  /** Applies a changed config file's settings that can change live (affinity, preview, assets). */
   public void settingsChanged(GatewayConfig newConfig) {
     if (!newConfig.listen().equals(config.listen())) {
       log.warn("listen settings changed in the config file; they take effect on restart");
     }
     routing.updateSettings(newConfig.affinity(), newConfig.preview(), "config file");
+    routing.updateAssetSettings(newConfig.assets(), "config file");
   }
 
   /** Graceful stop with the configured drain delay and timeout. */

@@ -11,7 +11,9 @@ public enum ChoiceReason {
   /** No valid pin (or its version is gone): assigned by bucket. */
   NEW,
   /** The preview header chose the version. */
-  PREVIEW;
+  PREVIEW,
+  /** The chosen version answered an asset GET 404; this version has the file (skew guard). */
+  FALLBACK;
 
   private final String logName = name().toLowerCase(java.util.Locale.ROOT);
 

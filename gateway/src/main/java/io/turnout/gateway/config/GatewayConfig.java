@@ -19,6 +19,7 @@ import java.util.List;
  * @param accessLog whether to write an access log line per request (default true)
  * @param hosts the routes; ignored when routes come from a controller
  * @param tls certificate and key for {@code listen.https}, or null
+ * @param assets the asset skew guard's defaults; a host may override them
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record GatewayConfig(
@@ -31,7 +32,8 @@ public record GatewayConfig(
     ShutdownSettings shutdown,
     Boolean accessLog,
     List<HostSpec> hosts,
-    TlsSettings tls) {
+    TlsSettings tls,
+    AssetSettings assets) {
 
   public GatewayConfig {
     listen = listen == null ? ListenSettings.DEFAULTS : listen;
@@ -46,6 +48,32 @@ public record GatewayConfig(
     shutdown = shutdown == null ? ShutdownSettings.DEFAULTS : shutdown;
     accessLog = accessLog == null ? Boolean.TRUE : accessLog;
     hosts = hosts == null ? List.of() : List.copyOf(hosts);
+    assets = AssetSettings.DEFAULTS.overriddenBy(assets);
+  }
+
+  public GatewayConfig(
+      ListenSettings listen,
+      AffinitySettings affinity,
+      PreviewSettings preview,
+      List<String> trustedProxies,
+      UpstreamSettings upstream,
+      LimitSettings limits,
+      ShutdownSettings shutdown,
+      Boolean accessLog,
+      List<HostSpec> hosts,
+      TlsSettings tls) {
+    this(
+        listen,
+        affinity,
+        preview,
+        trustedProxies,
+        upstream,
+        limits,
+        shutdown,
+        accessLog,
+        hosts,
+        tls,
+        null);
   }
 
   /** A configuration with every default and no hosts. */

@@ -24,21 +24,29 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Map;
 
 /**
  * One version of the demo web app: an HTML page in the version's colour, the script it loads, a
- * lazily loaded chunk, and {@code GET /api/version}. Small static responses, so aggregating the
- * request here is fine; this is an upstream, not the proxy.
+ * lazily loaded chunk, and {@code GET /api/version}. The chunk's name is content-hashed under
+ * {@code /assets/} ({@code /assets/chunk-1a2b3c4d.js}), as a bundler names it: each version has
+ * only its own, so a chunk request that reaches the other version gets a 404, the case the
+ * gateway's asset skew guard repairs. Small static responses, so aggregating the request here is
+ * fine; this is an upstream, not the proxy.
  *
  * <p>Runs on the event loop group it is given.
  */
 public final class DemoApp implements AutoCloseable {
   private final String version;
+  private final String chunkPath;
   private final Channel channel;
 
-  private DemoApp(String version, Channel channel) {
+  private DemoApp(String version, String chunkPath, Channel channel) {
     this.version = version;
+    this.chunkPath = chunkPath;
     this.channel = channel;
   }
 
@@ -51,16 +59,22 @@ public final class DemoApp implements AutoCloseable {
       EventLoopGroup group,
       Transport transport)
       throws InterruptedException {
+    Page chunk = page("chunk.js", "text/javascript; charset=utf-8", version, color, "");
+    String chunkPath = "/assets/chunk-" + contentHash(chunk.body()) + ".js";
     Map<String, Page> pages =
         Map.of(
-            "/", page("index.html", "text/html; charset=utf-8", version, color),
-            "/index.html", page("index.html", "text/html; charset=utf-8", version, color),
-            "/app.js", page("app.js", "text/javascript; charset=utf-8", version, color),
-            "/chunk.js", page("chunk.js", "text/javascript; charset=utf-8", version, color),
+            "/",
+            page("index.html", "text/html; charset=utf-8", version, color, chunkPath),
+            "/index.html",
+            page("index.html", "text/html; charset=utf-8", version, color, chunkPath),
+            "/app.js",
+            page("app.js", "text/javascript; charset=utf-8", version, color, chunkPath),
+            chunkPath,
+            chunk,
             "/api/version",
-                new Page(
-                    "application/json",
-                    ("{\"version\":\"" + version + "\"}").getBytes(StandardCharsets.UTF_8)));
+            new Page(
+                "application/json",
+                ("{\"version\":\"" + version + "\"}").getBytes(StandardCharsets.UTF_8)));
     Channel ch =
         new ServerBootstrap()
             .group(group)
@@ -78,7 +92,12 @@ public final class DemoApp implements AutoCloseable {
             .bind(host, port)
             .sync()
             .channel();
-    return new DemoApp(version, ch);
+    return new DemoApp(version, chunkPath, ch);
+  }
+
+  /** The path of this version's lazily loaded chunk ({@code /assets/chunk-<hash>.js}). */
+  public String chunkPath() {
+    return chunkPath;
   }
 
   public String version() {
@@ -94,7 +113,18 @@ public final class DemoApp implements AutoCloseable {
     channel.close().syncUninterruptibly();
   }
 
-  private static Page page(String resource, String type, String version, String color) {
+  /** The first 8 hex digits of the SHA-256 of {@code body}, as a bundler names its files. */
+  private static String contentHash(byte[] body) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(body);
+      return HexFormat.of().formatHex(digest, 0, 4);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Page page(
+      String resource, String type, String version, String color, String chunkPath) {
     try (InputStream in = DemoApp.class.getResourceAsStream("/demo/" + resource)) {
       if (in == null) {
         throw new IllegalStateException("missing demo resource " + resource);
@@ -102,7 +132,8 @@ public final class DemoApp implements AutoCloseable {
       String text =
           new String(in.readAllBytes(), StandardCharsets.UTF_8)
               .replace("{{VERSION}}", version)
-              .replace("{{COLOR}}", color);
+              .replace("{{COLOR}}", color)
+              .replace("{{CHUNK}}", chunkPath);
       return new Page(type, text.getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException(e);

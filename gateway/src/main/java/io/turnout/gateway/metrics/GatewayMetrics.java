@@ -42,6 +42,8 @@ public final class GatewayMetrics {
   private final Counter endpointEjections;
   private final Counter retries;
   private final Map<List<String>, RouteGauges> routeGauges = new ConcurrentHashMap<>();
+  private final AssetMeters assets = new AssetMeters(registry);
+  private final AtomicLong controllerConnected = new AtomicLong(-1);
 
   public GatewayMetrics() {
     new JvmMemoryMetrics().bindTo(registry);
@@ -122,6 +124,24 @@ public final class GatewayMetrics {
 
   public void retried() {
     retries.increment();
+  }
+
+  /**
+   * Sets {@code turnout_controller_connected} (1 while the snapshot stream from the controller is
+   * up, else 0). The gauge is registered on the first report, so only controller-backed gateways
+   * export it.
+   */
+  public void controllerConnected(boolean connected) {
+    if (controllerConnected.getAndSet(connected ? 1 : 0) < 0) {
+      Gauge.builder("turnout.controller.connected", controllerConnected, AtomicLong::get)
+          .description("1 while the snapshot stream from the controller is connected, else 0")
+          .register(registry);
+    }
+  }
+
+  /** The asset skew guard's counters. */
+  public AssetMeters assets() {
+    return assets;
   }
 
   /** Counts a navigation that moved a client from one version to another. */

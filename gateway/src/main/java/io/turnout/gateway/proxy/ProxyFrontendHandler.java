@@ -23,6 +23,7 @@ import io.turnout.gateway.affinity.AffinityPolicy;
 import io.turnout.gateway.affinity.ChoiceReason;
 import io.turnout.gateway.affinity.VersionChoice;
 import io.turnout.gateway.affinity.VersionChooser;
+import io.turnout.gateway.assets.AssetFallback;
 import io.turnout.gateway.config.UpstreamSettings;
 import io.turnout.gateway.metrics.GatewayMetrics;
 import io.turnout.gateway.metrics.UpstreamErrorKind;
@@ -65,6 +66,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
   private final ProxyContext proxy;
   private final ClientTimeoutHandler timeouts;
   private final VersionChoice choice = new VersionChoice();
+  private final AssetFallback assetFallback;
   private ChannelHandlerContext ctx;
   private String clientIp;
   private boolean trustedHop;
@@ -112,6 +114,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
   ProxyFrontendHandler(ProxyContext proxy, ClientTimeoutHandler timeouts) {
     this.proxy = proxy;
     this.timeouts = timeouts;
+    this.assetFallback = new AssetFallback(proxy.metrics.assets());
   }
 
   @Override
@@ -180,6 +183,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
       respondError(HttpResponseStatus.NOT_FOUND, "no route for this path on " + host.name(), false);
       return;
     }
+    assetFallback.begin(host, route, req.method(), path);
     AffinityPolicy policy = host.affinity();
     VersionChooser.choose(policy, route, req.method(), req.headers(), startNanos, choice);
     version = choice.target();
@@ -493,6 +497,9 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
       skipInterimLast = true; // 100/103 interim answers are not relayed
       return;
     }
+    if (code == 404 && assetMissFallsBack(res)) {
+      return;
+    }
     cancelResponseTimer();
     responseStarted = true;
     status = code;
@@ -517,6 +524,34 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
       res.headers().add(HttpHeaderNames.SET_COOKIE, setCookie);
     }
     ctx.write(res);
+  }
+
+  /**
+   * The asset skew guard: an asset {@code GET} the chosen version answered 404 is asked of another
+   * version ({@link AssetFallback}); the 404's connection drains in the background ({@link
+   * AssetMissDrain}). The pin cookie stays as chosen.
+   */
+  private boolean assetMissFallsBack(HttpResponse res) {
+    long now = System.nanoTime();
+    boolean replayable = requestComplete && !requestBodySent && !webSocket;
+    VersionTarget next = assetFallback.onNotFound(version, replayable, now);
+    UpstreamEndpoint ep = next == null ? null : EndpointPicker.pick(next.endpoints(), null, now);
+    if (ep == null) {
+      return false;
+    }
+    cancelResponseTimer();
+    boolean reusable = HttpUtil.isKeepAlive(res) && !proxy.isDraining();
+    AssetMissDrain.start(
+        upstream, upstreamHandler, proxy.pool(ctx.channel().eventLoop()), reusable);
+    upstream = null;
+    upstreamHandler = null;
+    endpoint.recordSuccess();
+    finishEndpoint();
+    version = next;
+    reason = ChoiceReason.FALLBACK;
+    attempts = 0;
+    connectUpstream(ep);
+    return true;
   }
 
   private void onResponseContent(HttpContent content) {

@@ -1,18 +1,25 @@
 package io.turnout.gateway.routing;
 
 import io.turnout.gateway.affinity.AffinityPolicy;
+import io.turnout.gateway.assets.AssetPolicy;
 import java.util.Comparator;
 import java.util.List;
 
-/** A host ready for the request path: its affinity policy and routes, longest prefix first. */
+/**
+ * A host ready for the request path: its affinity and asset policies and routes, longest prefix
+ * first.
+ */
 public final class CompiledHost {
   private final String name;
   private final AffinityPolicy affinity;
+  private final AssetPolicy assets;
   private final CompiledRoute[] routes;
 
-  CompiledHost(String name, AffinityPolicy affinity, List<CompiledRoute> routes) {
+  CompiledHost(
+      String name, AffinityPolicy affinity, AssetPolicy assets, List<CompiledRoute> routes) {
     this.name = name;
     this.affinity = affinity;
+    this.assets = assets;
     this.routes =
         routes.stream()
             .sorted(Comparator.comparingInt((CompiledRoute r) -> r.prefix().length()).reversed())
@@ -26,6 +33,11 @@ public final class CompiledHost {
 
   public AffinityPolicy affinity() {
     return affinity;
+  }
+
+  /** The asset skew guard's settings for this host. */
+  public AssetPolicy assets() {
+    return assets;
   }
 
   public List<CompiledRoute> routes() {

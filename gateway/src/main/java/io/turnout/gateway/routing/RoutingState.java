@@ -1,6 +1,7 @@
 package io.turnout.gateway.routing;
 
 import io.turnout.gateway.config.AffinitySettings;
+import io.turnout.gateway.config.AssetSettings;
 import io.turnout.gateway.config.ConfigException;
 import io.turnout.gateway.config.PreviewSettings;
 import io.turnout.gateway.metrics.GatewayMetrics;
@@ -27,13 +28,23 @@ public final class RoutingState implements SnapshotSink {
   private volatile RoutingTable table;
   private AffinitySettings affinityDefaults;
   private PreviewSettings preview;
+  private AssetSettings assetDefaults;
 
   public RoutingState(
       GatewayMetrics metrics, AffinitySettings affinityDefaults, PreviewSettings preview) {
+    this(metrics, affinityDefaults, preview, AssetSettings.DEFAULTS);
+  }
+
+  public RoutingState(
+      GatewayMetrics metrics,
+      AffinitySettings affinityDefaults,
+      PreviewSettings preview,
+      AssetSettings assetDefaults) {
     this.metrics = metrics;
     this.compiler = new RoutingTableCompiler(endpoints, metrics);
     this.affinityDefaults = affinityDefaults;
     this.preview = preview;
+    this.assetDefaults = assetDefaults;
   }
 
   /** The table in force, or null before the first snapshot. */
@@ -55,7 +66,8 @@ public final class RoutingState implements SnapshotSink {
     try {
       SnapshotValidator.validate(snapshot);
       RoutingTable next =
-          compiler.compile(snapshot, table, affinityDefaults, preview, System.nanoTime());
+          compiler.compile(
+              snapshot, table, affinityDefaults, preview, assetDefaults, System.nanoTime());
       table = next;
       log.info(
           "applied snapshot version {} from {}: {} host(s)",
@@ -94,7 +106,12 @@ public final class RoutingState implements SnapshotSink {
       try {
         table =
             compiler.compile(
-                current.snapshot(), current, newAffinity, newPreview, System.nanoTime());
+                current.snapshot(),
+                current,
+                newAffinity,
+                newPreview,
+                assetDefaults,
+                System.nanoTime());
       } catch (RuntimeException e) {
         rejected(origin, e.getMessage());
         return false;
@@ -103,6 +120,39 @@ public final class RoutingState implements SnapshotSink {
     affinityDefaults = newAffinity;
     preview = newPreview;
     return true;
+  }
+
+  /**
+   * Replaces the global asset skew guard settings (a config file edit) and recompiles the current
+   * snapshot under them, as {@link #updateSettings} does for affinity.
+   */
+  public synchronized boolean updateAssetSettings(AssetSettings newAssets, String origin) {
+    if (newAssets.equals(assetDefaults)) {
+      return true;
+    }
+    RoutingTable current = table;
+    if (current != null) {
+      try {
+        table =
+            compiler.compile(
+                current.snapshot(),
+                current,
+                affinityDefaults,
+                preview,
+                newAssets,
+                System.nanoTime());
+      } catch (RuntimeException e) {
+        rejected(origin, e.getMessage());
+        return false;
+      }
+    }
+    assetDefaults = newAssets;
+    return true;
+  }
+
+  @Override
+  public void controllerConnected(boolean connected) {
+    metrics.controllerConnected(connected);
   }
 
   private void rejected(String origin, String reason) {

@@ -1,7 +1,9 @@
 package io.turnout.gateway.routing;
 
 import io.turnout.gateway.affinity.AffinityPolicy;
+import io.turnout.gateway.assets.AssetPolicy;
 import io.turnout.gateway.config.AffinitySettings;
+import io.turnout.gateway.config.AssetSettings;
 import io.turnout.gateway.config.PreviewSettings;
 import io.turnout.gateway.metrics.GatewayMetrics;
 import io.turnout.gateway.snapshot.EndpointSpec;
@@ -47,6 +49,7 @@ final class RoutingTableCompiler {
       RoutingTable previous,
       AffinitySettings affinityDefaults,
       PreviewSettings preview,
+      AssetSettings assetDefaults,
       long nowNanos) {
     Map<String, CompiledHost> exact = new HashMap<>();
     Map<String, CompiledHost> wildcards = new HashMap<>();
@@ -70,7 +73,8 @@ final class RoutingTableCompiler {
         routes.add(
             compileRoute(hs.host(), prefix, rs, prevRoute, policy, nowNanos, used, gaugeRows));
       }
-      CompiledHost host = new CompiledHost(hs.host(), policy, routes);
+      AssetPolicy assets = AssetPolicy.of(assetDefaults.overriddenBy(hs.assets()));
+      CompiledHost host = new CompiledHost(hs.host(), policy, assets, routes);
       all.add(host);
       if (name.equals("*")) {
         catchAll = host;

@@ -2,6 +2,7 @@ package io.turnout.gateway.snapshot;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.turnout.gateway.config.AffinitySettings;
+import io.turnout.gateway.config.AssetSettings;
 import java.util.List;
 
 /**
@@ -11,14 +12,20 @@ import java.util.List;
  * @param host the name as configured; compared case-insensitively
  * @param routes path-prefix routes; the longest matching prefix wins
  * @param affinity per-host overrides of the global affinity settings, or {@code null}
+ * @param assets per-host overrides of the global asset skew guard settings, or {@code null}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record HostSpec(String host, List<RouteSpec> routes, AffinitySettings affinity) {
+public record HostSpec(
+    String host, List<RouteSpec> routes, AffinitySettings affinity, AssetSettings assets) {
   public HostSpec {
     routes = routes == null ? List.of() : List.copyOf(routes);
   }
 
+  public HostSpec(String host, List<RouteSpec> routes, AffinitySettings affinity) {
+    this(host, routes, affinity, null);
+  }
+
   public HostSpec(String host, List<RouteSpec> routes) {
-    this(host, routes, null);
+    this(host, routes, null, null);
   }
 }

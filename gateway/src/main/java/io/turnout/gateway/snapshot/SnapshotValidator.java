@@ -65,6 +65,9 @@ public final class SnapshotValidator {
       if (host.affinity() != null) {
         validateAffinity(host.affinity(), hp + ".affinity", problems);
       }
+      if (host.assets() != null) {
+        host.assets().validate(hp + ".assets", problems);
+      }
     }
   }
 

@@ -22,4 +22,10 @@ public interface SnapshotSink {
 
   /** Reports a snapshot that could not even be parsed; counts it as rejected. */
   void reject(String origin, String reason);
+
+  /**
+   * Reports whether the controller's snapshot stream is up ({@code turnout_controller_connected});
+   * only a controller-backed source calls it, so a gateway run from a file has no such gauge.
+   */
+  default void controllerConnected(boolean connected) {}
 }

@@ -122,6 +122,7 @@ final class SseSnapshotSource implements ControllerSnapshotSource {
   @Override
   public void start(SnapshotSink sink) {
     this.sink = sink;
+    sink.controllerConnected(false);
     // The cache is offered before the first connect so that its version goes out as
     // Last-Event-ID, and so that a controller sending the same routes causes no swap.
     applier.execute(
@@ -230,6 +231,7 @@ final class SseSnapshotSource implements ControllerSnapshotSource {
           }
           streaming = true;
           connected = true;
+          sink.controllerConnected(true);
           failures = 0;
           log.info("streaming snapshots from {}", origin);
         }
@@ -270,6 +272,7 @@ final class SseSnapshotSource implements ControllerSnapshotSource {
         log.warn("lost the stream from {}; serving the last snapshot while reconnecting", origin);
       }
       connected = false;
+      sink.controllerConnected(false);
       reconnectLater();
     }
 

@@ -37,6 +37,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -54,7 +55,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>{@code GET /slow?ms=N}: answers after N ms;
  *   <li>{@code GET /close}: closes the connection without answering;
  *   <li>{@code GET /garbage}: answers bytes that are not HTTP;
- *   <li>{@code /ws}: WebSocket echo (text frames), when started with {@link #startWithWebSocket}.
+ *   <li>{@code /ws}: WebSocket echo (text frames), when started with {@link #startWithWebSocket};
+ *   <li>any path under a prefix given to {@link #answerNotFoundUnder}: 404 with a short body (a
+ *       version that does not have a file).
  * </ul>
  *
  * Counts connections, requests (heads) and completed requests (whole bodies), and keeps the last
@@ -72,6 +75,7 @@ public final class TestUpstream implements AutoCloseable {
   private final AtomicLong bytesReceived = new AtomicLong();
   private final AtomicReference<HttpHeaders> lastHeaders = new AtomicReference<>();
   private final AtomicReference<String> lastUri = new AtomicReference<>();
+  private volatile List<String> notFoundPrefixes = List.of();
 
   private final boolean oneRequestPerConnection;
   private final ChannelGroup children = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
@@ -130,6 +134,12 @@ public final class TestUpstream implements AutoCloseable {
 
   public static TestUpstream startWithWebSocket(String name) throws InterruptedException {
     return new TestUpstream(name, 0, true);
+  }
+
+  /** From now on, answers 404 (any method) for paths starting with one of {@code prefixes}. */
+  public TestUpstream answerNotFoundUnder(String... prefixes) {
+    notFoundPrefixes = List.of(prefixes);
+    return this;
   }
 
   public String name() {
@@ -243,6 +253,12 @@ public final class TestUpstream implements AutoCloseable {
     }
 
     private void respond(ChannelHandlerContext ctx) {
+      for (String missing : notFoundPrefixes) {
+        if (path.startsWith(missing)) {
+          text(ctx, HttpResponseStatus.NOT_FOUND, "not found in " + name);
+          return;
+        }
+      }
       switch (path) {
         case "/bytes" -> streamBytes(ctx);
         case "/upload" -> text(ctx, Long.toString(uploaded));
@@ -260,10 +276,13 @@ public final class TestUpstream implements AutoCloseable {
     }
 
     private void text(ChannelHandlerContext ctx, String body) {
+      text(ctx, HttpResponseStatus.OK, body);
+    }
+
+    private void text(ChannelHandlerContext ctx, HttpResponseStatus status, String body) {
       byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
       FullHttpResponse res =
-          new DefaultFullHttpResponse(
-              HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(bytes));
+          new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(bytes));
       res.headers()
           .set(HttpHeaderNames.CONTENT_TYPE, "text/plain")
           .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length)
