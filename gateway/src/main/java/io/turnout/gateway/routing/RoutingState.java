@@ -6,14 +6,15 @@ import io.turnout.gateway.config.PreviewSettings;
 import io.turnout.gateway.metrics.GatewayMetrics;
 import io.turnout.gateway.snapshot.Snapshot;
 import io.turnout.gateway.snapshot.SnapshotValidator;
+import io.turnout.gateway.source.DrainAuthority;
 import io.turnout.gateway.source.SnapshotSink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gateway's current routing: validates each offered snapshot whole, compiles it against the
- * previous table (to carry drain state), and publishes it with one volatile write. A request reads
- * {@link #table()} once and uses that table to the end.
+ * The gateway's current routing: validates each offered snapshot whole, compiles it (in file mode
+ * against the previous table, to carry drain state), and publishes it with one volatile write. A
+ * request reads {@link #table()} once and uses that table to the end.
  *
  * <p>Thread-safe: writers (file watcher, controller stream) serialize on {@code this}; readers
  * (every event loop) never lock.
@@ -30,8 +31,20 @@ public final class RoutingState implements SnapshotSink {
 
   public RoutingState(
       GatewayMetrics metrics, AffinitySettings affinityDefaults, PreviewSettings preview) {
+    this(metrics, affinityDefaults, preview, DrainAuthority.GATEWAY_HISTORY);
+  }
+
+  /**
+   * @param drainAuthority whether drain is this gateway's own history (file) or the snapshot's
+   *     stamps (controller)
+   */
+  public RoutingState(
+      GatewayMetrics metrics,
+      AffinitySettings affinityDefaults,
+      PreviewSettings preview,
+      DrainAuthority drainAuthority) {
     this.metrics = metrics;
-    this.compiler = new RoutingTableCompiler(endpoints, metrics);
+    this.compiler = new RoutingTableCompiler(endpoints, metrics, DrainClock.of(drainAuthority));
     this.affinityDefaults = affinityDefaults;
     this.preview = preview;
   }
