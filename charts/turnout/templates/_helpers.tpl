@@ -247,14 +247,15 @@ the chart's appVersion). Call with (dict "image" .Values.gateway.image "context"
 
 {{/*
 The controller's RBAC rules, exactly what it needs: read Services and EndpointSlices (its
-informers get, list and watch) and record Events about the Services it rejects. Nothing else,
-and no write to any Service: weights change through `kubectl annotate` or the turnout CLI with
-the user's own rights.
+informers get, list and watch), patch Services to keep its own `turnout.io/draining-since`
+annotation (so a drain survives a controller restart) and record Events about the Services it
+rejects. Nothing else: weights change through `kubectl annotate` or the turnout CLI with the
+user's own rights.
 */}}
 {{- define "turnout.controller.rules" -}}
 - apiGroups: [""]
   resources: ["services"]
-  verbs: ["get", "list", "watch"]
+  verbs: ["get", "list", "watch", "patch"]
 - apiGroups: ["discovery.k8s.io"]
   resources: ["endpointslices"]
   verbs: ["get", "list", "watch"]

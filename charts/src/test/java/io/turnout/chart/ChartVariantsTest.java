@@ -322,6 +322,7 @@ class ChartVariantsTest {
             "core/services/get",
             "core/services/list",
             "core/services/watch",
+            "core/services/patch", // its own turnout.io/draining-since annotation
             "discovery.k8s.io/endpointslices/get",
             "discovery.k8s.io/endpointslices/list",
             "discovery.k8s.io/endpointslices/watch",

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.turnout.controller.k8s.DrainAnnotationWriter;
 import io.turnout.controller.k8s.EventRecorder;
 import io.turnout.controller.k8s.InformerClusterView;
 import io.turnout.controller.k8s.Reconciler;
@@ -16,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Wiring of {@link Controller}. Threads: built and closed by the caller's thread; the parts run on
- * their own threads (informers, "turnout-reconciler", "turnout-events", "turnout-http").
+ * their own threads (informers, "turnout-reconciler", "turnout-events", "turnout-drain-stamps",
+ * "turnout-http").
  */
 final class DefaultController implements Controller {
   private static final Logger log = LoggerFactory.getLogger(DefaultController.class);
@@ -25,16 +27,19 @@ final class DefaultController implements Controller {
   private final Reconciler reconciler;
   private final SnapshotServer server;
   private final EventRecorder events;
+  private final DrainAnnotationWriter drainStamps;
 
   private DefaultController(
       InformerClusterView view,
       Reconciler reconciler,
       SnapshotServer server,
-      EventRecorder events) {
+      EventRecorder events,
+      DrainAnnotationWriter drainStamps) {
     this.view = view;
     this.reconciler = reconciler;
     this.server = server;
     this.events = events;
+    this.drainStamps = drainStamps;
   }
 
   static Controller start(KubernetesClient client, Settings settings) {
@@ -49,9 +54,16 @@ final class DefaultController implements Controller {
             settings.server(),
             () -> view.hasSynced() && reconcilerRef[0].current() != null,
             registry);
+    DrainAnnotationWriter drainStamps = new DrainAnnotationWriter(client, view, registry);
     Reconciler reconciler =
         Reconciler.create(
-            view, settings.coalesce(), server::publish, events, registry, Clock.systemUTC());
+            view,
+            settings.coalesce(),
+            server::publish,
+            events,
+            registry,
+            Clock.systemUTC(),
+            drainStamps);
     reconcilerRef[0] = reconciler;
     log.info(
         "turnout controller on port {}, watching Services and EndpointSlices in {}",
@@ -70,7 +82,7 @@ final class DefaultController implements Controller {
                 reconciler.kick();
               }
             });
-    return new DefaultController(view, reconciler, server, events);
+    return new DefaultController(view, reconciler, server, events, drainStamps);
   }
 
   @Override
@@ -93,6 +105,7 @@ final class DefaultController implements Controller {
     view.close();
     reconciler.close();
     events.close();
+    drainStamps.close();
     server.close();
   }
 }

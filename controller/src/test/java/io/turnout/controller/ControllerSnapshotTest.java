@@ -62,6 +62,27 @@ class ControllerSnapshotTest {
             });
   }
 
+  private static List<HostSpec> withoutDrainStamps(List<HostSpec> hosts) {
+    return hosts.stream()
+        .map(
+            h ->
+                new HostSpec(
+                    h.host(),
+                    h.routes().stream()
+                        .map(
+                            r ->
+                                new RouteSpec(
+                                    r.path(),
+                                    r.versions().stream()
+                                        .map(
+                                            v ->
+                                                new VersionSpec(
+                                                    v.name(), v.weight(), v.endpoints()))
+                                        .toList()))
+                        .toList()))
+        .toList();
+  }
+
   @Test
   void servicesAndReadyEndpointsBecomeTheSnapshot() {
     awaitHosts(
@@ -98,9 +119,19 @@ class ControllerSnapshotTest {
         List.of(
             shop(version("blue", 90, "10.0.0.1", "10.0.0.2"), version("green", 10, "10.0.1.1"))));
     cluster.deleteService("shop", "shop-blue");
-    awaitHosts(
-        List.of(
-            shop(version("blue", 0, "10.0.0.1", "10.0.0.2"), version("green", 10, "10.0.1.1"))));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertEquals(
+                    List.of(
+                        shop(
+                            version("blue", 0, "10.0.0.1", "10.0.0.2"),
+                            version("green", 10, "10.0.1.1"))),
+                    withoutDrainStamps(controller.current().hosts())));
+    // It stopped serving when it was deleted: the snapshot says since when, for every gateway.
+    assertNotNull(
+        controller.current().hosts().get(0).routes().get(0).versions().get(0).drainingSince());
     cluster.deleteSlice("shop", "shop-blue");
     awaitHosts(List.of(shop(version("green", 10, "10.0.1.1"))));
   }

@@ -61,7 +61,9 @@ public final class GatewayServer implements AutoCloseable {
     this.config = config;
     this.source = source;
     this.metrics = new GatewayMetrics();
-    this.routing = new RoutingState(metrics, config.affinity(), config.preview(), config.assets());
+    this.routing =
+        new RoutingState(
+            metrics, config.affinity(), config.preview(), config.assets(), source.drainAuthority());
     Transport transport = Transport.best();
     this.proxy = new ProxyContext(routing, metrics, config, transport);
     int cores = Integer.getInteger("turnout.workers", Runtime.getRuntime().availableProcessors());

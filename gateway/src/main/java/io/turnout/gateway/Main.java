@@ -4,6 +4,7 @@ import io.turnout.gateway.config.ConfigException;
 import io.turnout.gateway.config.GatewayConfig;
 import io.turnout.gateway.demo.DemoCommand;
 import io.turnout.gateway.source.ControllerSnapshotSource;
+import io.turnout.gateway.source.DrainAuthority;
 import io.turnout.gateway.source.FileSnapshotSource;
 import io.turnout.gateway.source.SnapshotSink;
 import io.turnout.gateway.source.SnapshotSource;
@@ -141,6 +142,11 @@ public final class Main implements Callable<Integer> {
               settingsSource.start(sink); // settings only: routesFromFile is false
             }
             routes.start(sink);
+          }
+
+          @Override
+          public DrainAuthority drainAuthority() {
+            return routes.drainAuthority();
           }
 
           @Override

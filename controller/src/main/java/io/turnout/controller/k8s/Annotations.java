@@ -10,6 +10,14 @@ public final class Annotations {
   public static final String PATH = "turnout.io/path";
   public static final String PORT = "turnout.io/port";
 
+  /**
+   * Written by the controller, not by users: when this Service's version stopped serving (RFC 3339,
+   * e.g. {@code 2026-11-29T22:30:00.125Z}). Kept on the Service so that a restarted controller, or
+   * another replica, continues the drain instead of restarting or forgetting it. Removed when the
+   * version serves again.
+   */
+  public static final String DRAINING_SINCE = "turnout.io/draining-since";
+
   /** The label by which an EndpointSlice names its Service (set by Kubernetes). */
   public static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
 

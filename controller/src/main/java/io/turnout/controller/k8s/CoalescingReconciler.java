@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.turnout.controller.k8s.Rejection.Kind;
 import io.turnout.gateway.config.ConfigException;
+import io.turnout.gateway.snapshot.HostSpec;
 import io.turnout.gateway.snapshot.Snapshot;
 import io.turnout.gateway.snapshot.SnapshotValidator;
 import java.time.Clock;
@@ -45,6 +46,7 @@ final class CoalescingReconciler implements Reconciler {
   private final Publisher publisher;
   private final RejectionListener listener;
   private final Clock clock;
+  private final DrainLedger drains;
   private final ScheduledExecutorService thread;
 
   private final Set<String> dirty = ConcurrentHashMap.newKeySet();
@@ -70,8 +72,10 @@ final class CoalescingReconciler implements Reconciler {
       Publisher publisher,
       RejectionListener listener,
       MeterRegistry registry,
-      Clock clock) {
+      Clock clock,
+      DrainStampWriter drainStamps) {
     this.view = view;
+    this.drains = new DrainLedger(view, drainStamps, clock);
     this.coalesceNanos = coalesce.toNanos();
     this.publisher = publisher;
     this.listener = listener;
@@ -191,12 +195,12 @@ final class CoalescingReconciler implements Reconciler {
       servicesAccepted.set(routes.size() - assembled.conflicts().size());
 
       Snapshot last = current;
-      if (last != null && last.hosts().equals(assembled.hosts())) {
+      List<HostSpec> hosts = drains.stamp(assembled.hosts(), last, all, now.keySet());
+      if (last != null && last.hosts().equals(hosts)) {
         return; // writes only on change: gateways need not hear about a resync
       }
       Snapshot next =
-          new Snapshot(
-              Reconciler.nextVersion(last == null ? 0 : last.version(), clock), assembled.hosts());
+          new Snapshot(Reconciler.nextVersion(last == null ? 0 : last.version(), clock), hosts);
       try {
         SnapshotValidator.validate(next);
       } catch (ConfigException e) {

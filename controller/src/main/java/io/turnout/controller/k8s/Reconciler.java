@@ -39,7 +39,23 @@ public interface Reconciler extends AutoCloseable {
       RejectionListener listener,
       MeterRegistry registry,
       Clock clock) {
-    return new CoalescingReconciler(view, coalesce, publisher, listener, registry, clock);
+    return create(view, coalesce, publisher, listener, registry, clock, DrainStampWriter.none());
+  }
+
+  /**
+   * @param clock seeds versions (see {@link #nextVersion}) and stamps drains
+   * @param drainStamps where each version's drain stamp is kept across controller restarts
+   */
+  static Reconciler create(
+      ClusterView view,
+      Duration coalesce,
+      Publisher publisher,
+      RejectionListener listener,
+      MeterRegistry registry,
+      Clock clock,
+      DrainStampWriter drainStamps) {
+    return new CoalescingReconciler(
+        view, coalesce, publisher, listener, registry, clock, drainStamps);
   }
 
   /**

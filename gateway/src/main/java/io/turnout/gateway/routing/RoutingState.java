@@ -7,14 +7,15 @@ import io.turnout.gateway.config.PreviewSettings;
 import io.turnout.gateway.metrics.GatewayMetrics;
 import io.turnout.gateway.snapshot.Snapshot;
 import io.turnout.gateway.snapshot.SnapshotValidator;
+import io.turnout.gateway.source.DrainAuthority;
 import io.turnout.gateway.source.SnapshotSink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gateway's current routing: validates each offered snapshot whole, compiles it against the
- * previous table (to carry drain state), and publishes it with one volatile write. A request reads
- * {@link #table()} once and uses that table to the end.
+ * The gateway's current routing: validates each offered snapshot whole, compiles it (in file mode
+ * against the previous table, to carry drain state), and publishes it with one volatile write. A
+ * request reads {@link #table()} once and uses that table to the end.
  *
  * <p>Thread-safe: writers (file watcher, controller stream) serialize on {@code this}; readers
  * (every event loop) never lock.
@@ -32,16 +33,23 @@ public final class RoutingState implements SnapshotSink {
 
   public RoutingState(
       GatewayMetrics metrics, AffinitySettings affinityDefaults, PreviewSettings preview) {
-    this(metrics, affinityDefaults, preview, AssetSettings.DEFAULTS);
+    this(
+        metrics, affinityDefaults, preview, AssetSettings.DEFAULTS, DrainAuthority.GATEWAY_HISTORY);
   }
 
+  /**
+   * @param assetDefaults the skew guard settings hosts inherit
+   * @param drainAuthority whether drain is this gateway's own history (file) or the snapshot's
+   *     stamps (controller)
+   */
   public RoutingState(
       GatewayMetrics metrics,
       AffinitySettings affinityDefaults,
       PreviewSettings preview,
-      AssetSettings assetDefaults) {
+      AssetSettings assetDefaults,
+      DrainAuthority drainAuthority) {
     this.metrics = metrics;
-    this.compiler = new RoutingTableCompiler(endpoints, metrics);
+    this.compiler = new RoutingTableCompiler(endpoints, metrics, DrainClock.of(drainAuthority));
     this.affinityDefaults = affinityDefaults;
     this.preview = preview;
     this.assetDefaults = assetDefaults;

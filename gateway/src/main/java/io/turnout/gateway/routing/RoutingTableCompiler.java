@@ -22,15 +22,16 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Turns a snapshot into a {@link RoutingTable}, carrying drain state over from the previous table:
+ * Turns a snapshot into a {@link RoutingTable}. Drain state comes from the {@link DrainClock}:
  *
  * <ul>
- *   <li>a version that served before and does not now (weight 0, or no ready endpoint) is stamped
- *       with the time it stopped, which starts its drain;
- *   <li>a version that left the snapshot while serving or draining stays in its route as a "ghost"
- *       with its last endpoints and weight 0 until its drain runs out, so its pinned clients'
- *       sub-requests still land (DESIGN section 3, "removed from the snapshot while its endpoints
- *       still exist").
+ *   <li>file mode ({@link GatewayDrainHistory}): carried over from the previous table. A version
+ *       that served before and does not now (weight 0, or no ready endpoint) is stamped with the
+ *       time it stopped, which starts its drain; a version that left the snapshot while serving or
+ *       draining stays in its route as a "ghost" with its last endpoints and weight 0 until its
+ *       drain runs out, so its pinned clients' sub-requests still land;
+ *   <li>controller mode ({@link SnapshotDrainStamps}): read from each version's {@code
+ *       drainingSince} in the snapshot; no history, no ghosts.
  * </ul>
  *
  * <p>Runs on whichever thread delivers snapshots, never on an event loop's request path.
@@ -38,10 +39,12 @@ import java.util.Set;
 final class RoutingTableCompiler {
   private final EndpointRegistry endpoints;
   private final GatewayMetrics metrics;
+  private final DrainClock drainClock;
 
-  RoutingTableCompiler(EndpointRegistry endpoints, GatewayMetrics metrics) {
+  RoutingTableCompiler(EndpointRegistry endpoints, GatewayMetrics metrics, DrainClock drainClock) {
     this.endpoints = endpoints;
     this.metrics = metrics;
+    this.drainClock = drainClock;
   }
 
   RoutingTable compile(
@@ -114,7 +117,7 @@ final class RoutingTableCompiler {
       long stoppedAt = 0;
       if (!servingNow) {
         VersionTarget prev = prevRoute == null ? null : prevRoute.version(vs.name());
-        stoppedAt = stoppedServingAt(prev, policy, nowNanos);
+        stoppedAt = drainClock.stoppedServingAt(vs, prev, policy, nowNanos);
       }
       versions.add(
           new VersionTarget(
@@ -134,12 +137,12 @@ final class RoutingTableCompiler {
                   Math.max(a.weight(), b.weight()),
                   Math.max(a.readyEndpoints(), b.readyEndpoints())));
     }
-    if (prevRoute != null) {
+    if (prevRoute != null && drainClock.keepsGhosts()) {
       for (VersionTarget prev : prevRoute.versions()) {
         if (names.contains(prev.name())) {
           continue;
         }
-        long stoppedAt = stoppedServingAt(prev, policy, nowNanos);
+        long stoppedAt = drainClock.stoppedServingAt(null, prev, policy, nowNanos);
         if (stoppedAt != 0 && nowNanos - stoppedAt < policy.drainTimeoutNanos()) {
           List<UpstreamEndpoint> kept = List.of(prev.endpoints());
           used.addAll(kept);
@@ -148,17 +151,6 @@ final class RoutingTableCompiler {
       }
     }
     return new CompiledRoute(prefix, versions, BucketMapping.of(servingOnly(versions)));
-  }
-
-  /** When a version that is not serving now stopped: now if it served until now, else as before. */
-  private static long stoppedServingAt(VersionTarget prev, AffinityPolicy policy, long nowNanos) {
-    if (prev == null) {
-      return 0; // new and not serving: dark from the start
-    }
-    if (prev.state(nowNanos, policy.drainTimeoutNanos()) == VersionState.SERVING) {
-      return nowNanos == 0 ? 1 : nowNanos;
-    }
-    return prev.stoppedServingAtNanos();
   }
 
   private static List<VersionTarget> servingOnly(List<VersionTarget> versions) {

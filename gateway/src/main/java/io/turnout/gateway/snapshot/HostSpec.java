@@ -28,4 +28,9 @@ public record HostSpec(
   public HostSpec(String host, List<RouteSpec> routes) {
     this(host, routes, null, null);
   }
+
+  /** This host with other routes and every other field kept (so no new field is dropped). */
+  public HostSpec withRoutes(List<RouteSpec> newRoutes) {
+    return new HostSpec(host, newRoutes, affinity, assets);
+  }
 }

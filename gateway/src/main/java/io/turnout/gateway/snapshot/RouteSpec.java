@@ -14,4 +14,9 @@ public record RouteSpec(String path, List<VersionSpec> versions) {
     path = path == null ? "/" : path;
     versions = versions == null ? List.of() : List.copyOf(versions);
   }
+
+  /** This route with other versions and every other field kept. */
+  public RouteSpec withVersions(List<VersionSpec> newVersions) {
+    return new RouteSpec(path, newVersions);
+  }
 }

@@ -31,6 +31,11 @@ public record VersionSpec(
     this(name, weight, endpoints, null, 0);
   }
 
+  /** This version with another drain stamp and every other field kept. */
+  public VersionSpec withDrainingSince(Long stamp) {
+    return new VersionSpec(name, weight, endpoints, stamp, mirror);
+  }
+
   /** True when at least one endpoint is ready. */
   public boolean hasReadyEndpoint() {
     for (EndpointSpec e : endpoints) {

@@ -85,6 +85,12 @@ public interface ControllerSnapshotSource extends SnapshotSource {
     return SseSnapshotSource.create(settings, group, channelClass);
   }
 
+  /** The controller stamps each version's drain; the gateway keeps no drain history of its own. */
+  @Override
+  default DrainAuthority drainAuthority() {
+    return DrainAuthority.SNAPSHOT_STAMPS;
+  }
+
   /** True while a stream to the controller is open. */
   boolean connected();
 

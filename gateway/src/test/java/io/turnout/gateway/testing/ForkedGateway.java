@@ -23,12 +23,14 @@ public final class ForkedGateway implements AutoCloseable {
       Pattern.compile("listening on (\\d+) \\(http\\) and (\\d+) \\(admin\\)");
 
   private final Process process;
+  private final Path config;
   private final List<String> output = new CopyOnWriteArrayList<>();
   private volatile int httpPort;
   private volatile int adminPort;
 
-  private ForkedGateway(Process process) {
+  private ForkedGateway(Process process, Path config) {
     this.process = process;
+    this.config = config;
     Thread pump =
         new Thread(
             () -> {
@@ -58,6 +60,15 @@ public final class ForkedGateway implements AutoCloseable {
    * listen:} block) with extra JVM options, and waits until it listens.
    */
   public static ForkedGateway start(String yaml, String... jvmOptions) throws Exception {
+    return start(yaml, List.of(), jvmOptions);
+  }
+
+  /**
+   * Like {@link #start(String, String...)}, with more arguments for the gateway after {@code
+   * --config FILE}, e.g. {@code --controller URL} (then the file gives only the settings).
+   */
+  public static ForkedGateway start(String yaml, List<String> gatewayArgs, String... jvmOptions)
+      throws Exception {
     Path dir = Files.createTempDirectory("turnout-forked");
     Path config = dir.resolve("turnout.yaml");
     String y = yaml;
@@ -76,8 +87,9 @@ public final class ForkedGateway implements AutoCloseable {
     cmd.add("io.turnout.gateway.Main");
     cmd.add("--config");
     cmd.add(config.toString());
+    cmd.addAll(gatewayArgs);
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    ForkedGateway g = new ForkedGateway(p);
+    ForkedGateway g = new ForkedGateway(p, config);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (g.httpPort == 0) {
       if (!p.isAlive() || System.nanoTime() - deadline > 0) {
@@ -95,6 +107,11 @@ public final class ForkedGateway implements AutoCloseable {
 
   public int adminPort() {
     return adminPort;
+  }
+
+  /** The watched config file; rewrite it to change the running gateway's settings. */
+  public Path configFile() {
+    return config;
   }
 
   public Process process() {
