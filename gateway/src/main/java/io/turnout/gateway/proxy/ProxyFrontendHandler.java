@@ -192,7 +192,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
     }
     reason = choice.reason();
     if (choice.setCookie()) {
-      setCookie = policy.setCookieHeader(choice.bucket(), version.name(), isHttps(req));
+      setCookie = policy.setCookieHeader(choice.bucket(), version.name(), hostHeader, isHttps(req));
     }
     if (choice.previous() != null) {
       proxy.metrics.repinned(host.name(), choice.previous().name(), version.name());
