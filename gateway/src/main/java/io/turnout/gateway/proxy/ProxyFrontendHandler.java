@@ -51,8 +51,8 @@ import org.slf4j.LoggerFactory;
  * flow-control queue until the current response is done.
  *
  * <p>Retries (same version, another endpoint, within the retry budget): a connect failure; and a
- * connection closed before any response byte when no request body byte went up and the request is
- * idempotent or rode a reused keep-alive connection (the upstream closed it while idle).
+ * connection closed before any response byte when the request is idempotent and bodiless ({@link
+ * ReplayRule}), on a fresh or a reused keep-alive connection alike.
  *
  * <p>Timeouts: each piece of the request body must arrive within {@code limits.bodyReadTimeout}
  * while the gateway is reading (408); response headers within {@code upstream.responseTimeout} once
@@ -88,7 +88,6 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
   private boolean http10;
   private boolean headRequest;
   private boolean webSocket;
-  private boolean idempotent;
   private String setCookie;
   private Channel upstream;
   private UpstreamHandler upstreamHandler;
@@ -229,7 +228,6 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
     http10 = req.protocolVersion().equals(HttpVersion.HTTP_1_0);
     keepAlive = HttpUtil.isKeepAlive(req) && !proxy.isDraining();
     headRequest = HttpMethod.HEAD.equals(req.method());
-    idempotent = isIdempotent(req.method());
     webSocket = false;
     setCookie = null;
     upstream = null;
@@ -615,8 +613,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
     if (!reused) {
       recordEndpointFailure(endpoint);
     }
-    boolean replayable = !requestBodySent && (idempotent || reused);
-    if (replayable && retry(reused ? null : endpoint)) {
+    if (ReplayRule.mayResendAfterWrite(request) && retry(reused ? null : endpoint)) {
       return;
     }
     respondError(
@@ -829,14 +826,5 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
     }
     String proto = req.headers().get(HeaderRewriter.X_FORWARDED_PROTO);
     return proto != null && proto.regionMatches(true, 0, "https", 0, 5);
-  }
-
-  private static boolean isIdempotent(HttpMethod m) {
-    return HttpMethod.GET.equals(m)
-        || HttpMethod.HEAD.equals(m)
-        || HttpMethod.OPTIONS.equals(m)
-        || HttpMethod.PUT.equals(m)
-        || HttpMethod.DELETE.equals(m)
-        || HttpMethod.TRACE.equals(m);
   }
 }
