@@ -159,6 +159,9 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
       respondError(rejection.status(), rejection.reason(), true);
       return;
     }
+    if (!proxy.config.limits().allowUnderscoresInHeaders()) {
+      UnderscoreHeaders.drop(req.headers());
+    }
     RoutingTable table = proxy.routing.table();
     if (table == null) {
       respondError(HttpResponseStatus.SERVICE_UNAVAILABLE, "no routing snapshot yet", false);
@@ -205,7 +208,9 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
       return;
     }
     webSocket = HeaderRewriter.isWebSocketUpgrade(req);
-    requestId = HeaderRewriter.toUpstream(req, clientIp, trustedHop, clientTls, webSocket);
+    requestId =
+        HeaderRewriter.toUpstream(
+            req, clientIp, trustedHop, clientTls, webSocket, policy.tokenHeader());
     proxy.retryBudget.onRequest();
     proxy.inFlight.incrementAndGet();
     countedInFlight = true;
@@ -500,17 +505,19 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
       closeAfterResponse = true;
     }
     boolean bodyless = headRequest || code == 204 || code == 304 || code == 101;
-    if (!bodyless && !HeaderRewriter.hasFraming(res)) {
-      if (http10) {
-        closeAfterResponse = true; // the body ends when the connection does
-      } else {
-        HttpUtil.setTransferEncodingChunked(res, true);
-      }
+    if (!bodyless && http10 && !HttpUtil.isContentLengthSet(res)) {
+      // HTTP/1.0 has no chunks: a chunked or unframed body ends when the connection does.
+      closeAfterResponse = true;
+    } else if (!bodyless && !HeaderRewriter.hasFraming(res)) {
+      HttpUtil.setTransferEncodingChunked(res, true);
     }
     if (headRequest && HttpUtil.isTransferEncodingChunked(res)) {
       res.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
     }
     HeaderRewriter.toClient(res, !closeAfterResponse, http10, upgrading);
+    if (reason == ChoiceReason.PREVIEW) {
+      PreviewCaching.makePrivate(res.headers());
+    }
     if (setCookie != null) {
       res.headers().add(HttpHeaderNames.SET_COOKIE, setCookie);
     }
