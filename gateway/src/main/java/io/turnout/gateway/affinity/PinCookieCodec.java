@@ -68,7 +68,11 @@ public final class PinCookieCodec {
     String signed = FORMAT + "." + bucket + "." + version;
     Scratch s = scratch.get();
     byte[] cookiePart = signed.getBytes(StandardCharsets.US_ASCII);
-    byte[] data = new byte[cookiePart.length + 1 + CookieHost.MAX];
+    // The scratch array fits any value verify() accepts; a longer one is signed all the same.
+    byte[] data =
+        cookiePart.length <= MAX_SIGNED
+            ? s.signed
+            : new byte[cookiePart.length + 1 + CookieHost.MAX];
     System.arraycopy(cookiePart, 0, data, 0, cookiePart.length);
     data[cookiePart.length] = 0;
     int len = CookieHost.write(host, data, cookiePart.length + 1);
