@@ -253,6 +253,9 @@ class ChartVariantsTest {
         Durations.parse((String) r.value("gateway.config.shutdown.timeout")),
         config.shutdown().timeout());
     assertEquals(r.value("gateway.config.affinity.cookie"), config.affinity().cookie());
+    assertEquals(
+        r.value("gateway.config.limits.allowUnderscoresInHeaders"),
+        config.limits().allowUnderscoresInHeaders());
     assertTrue(config.hosts().isEmpty(), "routes come from the controller");
     String token = (String) r.value("gateway.config.preview.token");
     assertEquals(token.isEmpty() ? null : token, config.preview().token());

@@ -53,7 +53,8 @@ public class DecisionBenchmark extends JmhBase {
       AffinityPolicy policy = table.host(host).affinity();
       String version = r.nextInt(10) == 0 ? "green" : "blue";
       pinned[k] =
-          Fixtures.pinnedFetchHeaders(host, policy.codec().encode(r.nextInt(10_000), version));
+          Fixtures.pinnedFetchHeaders(
+              host, policy.codec().encode(r.nextInt(10_000), version, host));
       fresh[k] = Fixtures.pinnedFetchHeaders(host, "x");
       fresh[k].remove(HttpHeaderNames.COOKIE);
       paths[k] = k % 2 == 0 ? "/api/cart/items?limit=20" : "/static/app.3f9a.js";
@@ -78,7 +79,9 @@ public class DecisionBenchmark extends JmhBase {
     UpstreamEndpoint ep = decide(fresh[k], paths[k]);
     return ep == null
         ? null
-        : host.affinity().setCookieHeader(choice.bucket(), choice.target().name(), false);
+        : host.affinity()
+            .setCookieHeader(
+                choice.bucket(), choice.target().name(), fresh[k].get(HttpHeaderNames.HOST), false);
   }
 
   private UpstreamEndpoint decide(HttpHeaders headers, String uri) {

@@ -16,7 +16,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.turnout.gateway.metrics.GatewayMetrics;
 import io.turnout.gateway.routing.RoutingState;
 import io.turnout.gateway.routing.RoutingTable;
-import io.turnout.gateway.snapshot.SnapshotJson;
 import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
 
@@ -28,7 +27,8 @@ import java.util.function.BooleanSupplier;
  *   <li>{@code GET /readyz}: 200 once a routing snapshot is applied, 503 from the moment shutdown
  *       begins;
  *   <li>{@code GET /metrics}: Prometheus text;
- *   <li>{@code GET /snapshot}: the snapshot in use, as JSON, with its version.
+ *   <li>{@code GET /snapshot}: the snapshot in use, as JSON, with its version; cookie keys and
+ *       tokens redacted ({@link SnapshotRedactor}).
  * </ul>
  *
  * <p>Sharable and stateless.
@@ -94,7 +94,7 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
               req,
               HttpResponseStatus.OK,
               "application/json",
-              SnapshotJson.toJson(t.snapshot()));
+              SnapshotRedactor.toJson(t.snapshot()));
         }
       }
       default -> send(ctx, req, HttpResponseStatus.NOT_FOUND, "text/plain", "not found\n");

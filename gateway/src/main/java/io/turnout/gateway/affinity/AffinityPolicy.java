@@ -81,10 +81,13 @@ public final class AffinityPolicy {
     return settings;
   }
 
-  /** The full {@code Set-Cookie} header value pinning {@code bucket} to {@code version}. */
-  public String setCookieHeader(int bucket, String version, boolean secure) {
+  /**
+   * The full {@code Set-Cookie} header value pinning {@code bucket} to {@code version} on {@code
+   * host} (the request's {@code Host} header; the MAC covers it).
+   */
+  public String setCookieHeader(int bucket, String version, CharSequence host, boolean secure) {
     StringBuilder sb = new StringBuilder(96);
-    sb.append(cookieName).append('=').append(codec.encode(bucket, version));
+    sb.append(cookieName).append('=').append(codec.encode(bucket, version, host));
     sb.append("; Path=/; HttpOnly; SameSite=Lax");
     if (secure) {
       sb.append("; Secure");

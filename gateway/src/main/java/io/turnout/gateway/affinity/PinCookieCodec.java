@@ -7,9 +7,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Encodes and verifies the pin cookie's value: {@code 1.<bucket>.<version>.<mac>}, where mac is the
- * first 16 bytes of HMAC-SHA256(key, "1.<bucket>.<version>") in unpadded base64url (22 characters).
- * Example: {@code 1.4711.green.q8mR0mVbq1f3b7iBzLJ3WQ}.
+ * Encodes and verifies the pin cookie's value: {@code 2.<bucket>.<version>.<mac>}, where mac is the
+ * first 16 bytes of HMAC-SHA256(key, "2.<bucket>.<version>" NUL host) in unpadded base64url (22
+ * characters), and host is the request's host as {@link CookieHost} normalises it. Example: {@code
+ * 2.4711.green.q8mR0mVbq1f3b7iBzLJ3WQ}.
+ *
+ * <p>The host is signed but not carried: a cookie minted for {@code a.example.com} does not verify
+ * on {@code b.example.com}, even under one wildcard route and one key, so a value copied from one
+ * tenant's site cannot steer another's. The NUL cannot occur in the cookie part or in a host, so no
+ * two (version, host) pairs sign the same bytes.
+ *
+ * <p>Format 1 ({@code 1.<bucket>.<version>.<mac>}, MAC without the host) is no longer accepted:
+ * such a cookie verifies as nothing, and its client is treated as new (fresh bucket, new cookie).
  *
  * <p>Several keys may be configured so a fleet can rotate: the first signs, any verifies.
  * Verification allocates nothing: it reads the cookie in place, reuses per-thread {@link Hmac}
@@ -21,6 +30,7 @@ public final class PinCookieCodec {
   private static final int MAC_BYTES = 16;
   private static final int MAC_CHARS = 22;
   private static final int MAX_SIGNED = 80;
+  private static final char FORMAT = '2';
   private static final char[] B64 =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".toCharArray();
   private static final byte[] B64_INV = new byte[128];
@@ -50,12 +60,23 @@ public final class PinCookieCodec {
     this.scratch = ThreadLocal.withInitial(() -> new Scratch(this.keys));
   }
 
-  /** The cookie value pinning {@code bucket} to {@code version}, signed with the first key. */
-  public String encode(int bucket, String version) {
-    String signed = "1." + bucket + "." + version;
+  /**
+   * The cookie value pinning {@code bucket} to {@code version} on {@code host} (the request's
+   * {@code Host} header, or null), signed with the first key.
+   */
+  public String encode(int bucket, String version, CharSequence host) {
+    String signed = FORMAT + "." + bucket + "." + version;
     Scratch s = scratch.get();
-    byte[] data = signed.getBytes(StandardCharsets.US_ASCII);
-    s.macs[0].mac(data, data.length, s.computed);
+    byte[] cookiePart = signed.getBytes(StandardCharsets.US_ASCII);
+    // The scratch array fits any value verify() accepts; a longer one is signed all the same.
+    byte[] data =
+        cookiePart.length <= MAX_SIGNED
+            ? s.signed
+            : new byte[cookiePart.length + 1 + CookieHost.MAX];
+    System.arraycopy(cookiePart, 0, data, 0, cookiePart.length);
+    data[cookiePart.length] = 0;
+    int len = CookieHost.write(host, data, cookiePart.length + 1);
+    s.macs[0].mac(data, len, s.computed);
     StringBuilder out = new StringBuilder(signed.length() + 1 + MAC_CHARS);
     out.append(signed).append('.');
     appendBase64Url(s.computed, MAC_BYTES, out);
@@ -63,18 +84,19 @@ public final class PinCookieCodec {
   }
 
   /**
-   * Verifies {@code value[start, end)}.
+   * Verifies {@code value[start, end)} for a request to {@code host} (its {@code Host} header, or
+   * null).
    *
    * @return the decoded pin, or {@code -1} when the value is malformed or its MAC matches no key. A
    *     valid pin is returned as {@code bucket << 32 | versionStart << 16 | versionEnd}, offsets
    *     from {@code start}, so the caller can look the version up without a substring.
    */
-  public long verify(CharSequence value, int start, int end) {
+  public long verify(CharSequence value, int start, int end, CharSequence host) {
     int len = end - start;
     if (len < 6 + MAC_CHARS || len > MAX_SIGNED + 1 + MAC_CHARS) {
       return -1;
     }
-    if (value.charAt(start) != '1' || value.charAt(start + 1) != '.') {
+    if (value.charAt(start) != FORMAT || value.charAt(start + 1) != '.') {
       return -1;
     }
     int i = start + 2;
@@ -109,8 +131,10 @@ public final class PinCookieCodec {
     if (!decodeBase64Url(value, macStart, end, s.presented)) {
       return -1;
     }
+    s.signed[signedLen] = 0;
+    int dataLen = CookieHost.write(host, s.signed, signedLen + 1);
     for (Hmac mac : s.macs) {
-      mac.mac(s.signed, signedLen, s.computed);
+      mac.mac(s.signed, dataLen, s.computed);
       if (constantTimeEquals(s.computed, s.presented, MAC_BYTES)) {
         return ((long) bucket << 32) | ((long) (versionStart - start) << 16) | (versionEnd - start);
       }
@@ -189,7 +213,7 @@ public final class PinCookieCodec {
   /** Per-thread MACs (one per key) and scratch buffers. */
   private static final class Scratch {
     final Hmac[] macs;
-    final byte[] signed = new byte[MAX_SIGNED];
+    final byte[] signed = new byte[MAX_SIGNED + 1 + CookieHost.MAX];
     final byte[] computed = new byte[32];
     final byte[] presented = new byte[MAC_BYTES];
 

@@ -49,7 +49,7 @@ public final class VersionChooser {
     VersionTarget pinned = null;
     String cookieHeader = headers.get(HttpHeaderNames.COOKIE);
     if (cookieHeader != null) {
-      long pin = findPin(policy, cookieHeader);
+      long pin = findPin(policy, cookieHeader, headers.get(HttpHeaderNames.HOST));
       if (pin >= 0) {
         int base = (int) (pin >>> 48);
         out.bucket = PinCookieCodec.bucketOf(pin & 0x0000_FFFF_FFFF_FFFFL);
@@ -155,10 +155,11 @@ public final class VersionChooser {
   }
 
   /**
-   * Finds a cookie named {@code policy.cookieName()} whose value verifies. Returns the codec's
-   * packed pin with the value's start offset in the top 16 bits, or -1.
+   * Finds a cookie named {@code policy.cookieName()} whose value verifies for {@code host} (the
+   * request's {@code Host} header). Returns the codec's packed pin with the value's start offset in
+   * the top 16 bits, or -1.
    */
-  static long findPin(AffinityPolicy policy, String header) {
+  static long findPin(AffinityPolicy policy, String header, String host) {
     String name = policy.cookieName();
     int n = header.length();
     int i = 0;
@@ -179,7 +180,7 @@ public final class VersionChooser {
           valueEnd--;
         }
         if (valueStart < 0x7FFF) { // the offset must fit the packed result's top bits
-          long pin = policy.codec().verify(header, valueStart, valueEnd);
+          long pin = policy.codec().verify(header, valueStart, valueEnd, host);
           if (pin >= 0) {
             return ((long) valueStart << 48) | pin;
           }

@@ -18,7 +18,9 @@ import java.util.List;
  * @param secrets several keys for rotation: the first signs, all verify
  * @param keyHeader request header (e.g. {@code X-Device-Id}) whose hash gives the bucket to clients
  *     that send no cookie
- * @param maxAge cookie {@code Max-Age}; {@code null} or zero makes it a session cookie
+ * @param maxAge cookie {@code Max-Age} (default 7 days, so a returning visitor keeps the bucket and
+ *     the promise that clients only move towards the rising version holds across days); zero makes
+ *     it a session cookie
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record AffinitySettings(
@@ -34,7 +36,14 @@ public record AffinitySettings(
   /** What a gateway uses when the file says nothing. */
   public static final AffinitySettings DEFAULTS =
       new AffinitySettings(
-          "turnout", RepinPolicy.NAVIGATION, Duration.ofMinutes(5), null, null, null, null, null);
+          "turnout",
+          RepinPolicy.NAVIGATION,
+          Duration.ofMinutes(5),
+          null,
+          null,
+          null,
+          null,
+          Duration.ofDays(7));
 
   public AffinitySettings {
     secrets = secrets == null ? null : List.copyOf(secrets);

@@ -15,6 +15,9 @@ import java.time.Duration;
  * @param maxConnections concurrent client connections; more are closed at accept (default 10000)
  * @param bodyReadTimeout longest wait for the next piece of a request body while the gateway is
  *     ready to read it; exceeded gets 408, or a close once the response began (default 30s)
+ * @param allowUnderscoresInHeaders keep request headers whose name contains {@code _}; by default
+ *     they are dropped (as nginx does), so an app that reads {@code X_Forwarded_For} and {@code
+ *     X-Forwarded-For} as one variable cannot be fed a forged one (default false)
  */
 public record LimitSettings(
     Integer maxUriLength,
@@ -23,9 +26,10 @@ public record LimitSettings(
     Duration headerReadTimeout,
     Duration keepAliveTimeout,
     Integer maxConnections,
-    Duration bodyReadTimeout) {
+    Duration bodyReadTimeout,
+    Boolean allowUnderscoresInHeaders) {
   public static final LimitSettings DEFAULTS =
-      new LimitSettings(null, null, null, null, null, null, null);
+      new LimitSettings(null, null, null, null, null, null, null, null);
 
   public LimitSettings {
     maxUriLength = maxUriLength == null ? 8192 : maxUriLength;
@@ -35,5 +39,6 @@ public record LimitSettings(
     keepAliveTimeout = keepAliveTimeout == null ? Duration.ofSeconds(60) : keepAliveTimeout;
     maxConnections = maxConnections == null ? 10_000 : maxConnections;
     bodyReadTimeout = bodyReadTimeout == null ? Duration.ofSeconds(30) : bodyReadTimeout;
+    allowUnderscoresInHeaders = allowUnderscoresInHeaders != null && allowUnderscoresInHeaders;
   }
 }

@@ -9,13 +9,21 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.util.AsciiString;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Rewrites headers as a message crosses the gateway (RFC 9110 section 7.6.1): hop-by-hop headers
- * stay on their hop; {@code X-Forwarded-*} and {@code X-Request-Id} are added on the way in. {@code
- * Host} is preserved. {@code Transfer-Encoding} is left as is because the gateway re-frames the
- * body itself: Netty's codec chunks exactly when the header says so.
+ * stay on their hop; {@code X-Forwarded-*} and {@code X-Request-Id} are added on the way in; the
+ * preview token header never leaves the gateway. {@code Transfer-Encoding} is left as is because
+ * the gateway re-frames the body itself: Netty's codec chunks exactly when the header says so.
+ *
+ * <p>A {@code Connection} header may nominate extra hop-by-hop headers, but never one the gateway
+ * vouches for ({@link #NEVER_NOMINATED}): {@code Connection: host, x-forwarded-for} would otherwise
+ * send the upstream a request with no {@code Host}, or one whose forwarded chain starts at a
+ * trusted proxy instead of the client (the "hop-by-hop header abuse" attack). The upstream always
+ * gets exactly one {@code Host}: the client's (the validator refuses two), or an empty one for an
+ * HTTP/1.0 request that had none (RFC 9112 section 3.2).
  */
 final class HeaderRewriter {
   static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
@@ -24,6 +32,20 @@ final class HeaderRewriter {
   static final AsciiString X_REQUEST_ID = AsciiString.cached("x-request-id");
   private static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
   private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+  /**
+   * Headers a {@code Connection} nomination cannot remove: the message's framing, its {@code Host},
+   * and what the gateway sets or extends for the upstream.
+   */
+  static final Set<AsciiString> NEVER_NOMINATED =
+      Set.of(
+          AsciiString.cached("host"),
+          AsciiString.cached("content-length"),
+          AsciiString.cached("transfer-encoding"),
+          X_FORWARDED_FOR,
+          X_FORWARDED_PROTO,
+          X_FORWARDED_HOST,
+          X_REQUEST_ID);
 
   private HeaderRewriter() {}
 
@@ -35,13 +57,24 @@ final class HeaderRewriter {
    *     kept)
    * @param webSocket whether this is a WebSocket upgrade ({@code Upgrade} and {@code Connection:
    *     upgrade} are then forwarded)
+   * @param tokenHeader the preview token header, removed: the token is the gateway's secret, not
+   *     the app's
    * @return the request id (existing or new)
    */
   static String toUpstream(
-      HttpRequest req, String clientIp, boolean trustedHop, boolean tls, boolean webSocket) {
+      HttpRequest req,
+      String clientIp,
+      boolean trustedHop,
+      boolean tls,
+      boolean webSocket,
+      CharSequence tokenHeader) {
     HttpHeaders h = req.headers();
     removeHopByHop(h);
     h.remove(HttpHeaderNames.EXPECT); // the gateway answered 100-continue itself
+    h.remove(tokenHeader);
+    if (!h.contains(HttpHeaderNames.HOST)) {
+      h.set(HttpHeaderNames.HOST, ""); // HTTP/1.0 without Host: the upstream hop is HTTP/1.1
+    }
     if (webSocket) {
       h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
       h.set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
@@ -114,8 +147,7 @@ final class HeaderRewriter {
         }
       }
       for (String t : named) {
-        // Never let Connection strip the framing headers the codec relies on.
-        if (!t.equalsIgnoreCase("transfer-encoding") && !t.equalsIgnoreCase("content-length")) {
+        if (!NEVER_NOMINATED.contains(AsciiString.of(t).toLowerCase())) {
           h.remove(t);
         }
       }

@@ -52,8 +52,8 @@ import org.slf4j.LoggerFactory;
  * flow-control queue until the current response is done.
  *
  * <p>Retries (same version, another endpoint, within the retry budget): a connect failure; and a
- * connection closed before any response byte when no request body byte went up and the request is
- * idempotent or rode a reused keep-alive connection (the upstream closed it while idle).
+ * connection closed before any response byte when the request is idempotent and bodiless ({@link
+ * ReplayRule}), on a fresh or a reused keep-alive connection alike.
  *
  * <p>Timeouts: each piece of the request body must arrive within {@code limits.bodyReadTimeout}
  * while the gateway is reading (408); response headers within {@code upstream.responseTimeout} once
@@ -90,7 +90,6 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
   private boolean http10;
   private boolean headRequest;
   private boolean webSocket;
-  private boolean idempotent;
   private String setCookie;
   private Channel upstream;
   private UpstreamHandler upstreamHandler;
@@ -163,6 +162,9 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
       respondError(rejection.status(), rejection.reason(), true);
       return;
     }
+    if (!proxy.config.limits().allowUnderscoresInHeaders()) {
+      UnderscoreHeaders.drop(req.headers());
+    }
     RoutingTable table = proxy.routing.table();
     if (table == null) {
       respondError(HttpResponseStatus.SERVICE_UNAVAILABLE, "no routing snapshot yet", false);
@@ -196,7 +198,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
     }
     reason = choice.reason();
     if (choice.setCookie()) {
-      setCookie = policy.setCookieHeader(choice.bucket(), version.name(), isHttps(req));
+      setCookie = policy.setCookieHeader(choice.bucket(), version.name(), hostHeader, isHttps(req));
     }
     if (choice.previous() != null) {
       proxy.metrics.repinned(host.name(), choice.previous().name(), version.name());
@@ -210,7 +212,9 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
       return;
     }
     webSocket = HeaderRewriter.isWebSocketUpgrade(req);
-    requestId = HeaderRewriter.toUpstream(req, clientIp, trustedHop, clientTls, webSocket);
+    requestId =
+        HeaderRewriter.toUpstream(
+            req, clientIp, trustedHop, clientTls, webSocket, policy.tokenHeader());
     proxy.retryBudget.onRequest();
     proxy.inFlight.incrementAndGet();
     countedInFlight = true;
@@ -233,7 +237,6 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
     http10 = req.protocolVersion().equals(HttpVersion.HTTP_1_0);
     keepAlive = HttpUtil.isKeepAlive(req) && !proxy.isDraining();
     headRequest = HttpMethod.HEAD.equals(req.method());
-    idempotent = isIdempotent(req.method());
     webSocket = false;
     setCookie = null;
     upstream = null;
@@ -509,17 +512,19 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
       closeAfterResponse = true;
     }
     boolean bodyless = headRequest || code == 204 || code == 304 || code == 101;
-    if (!bodyless && !HeaderRewriter.hasFraming(res)) {
-      if (http10) {
-        closeAfterResponse = true; // the body ends when the connection does
-      } else {
-        HttpUtil.setTransferEncodingChunked(res, true);
-      }
+    if (!bodyless && http10 && !HttpUtil.isContentLengthSet(res)) {
+      // HTTP/1.0 has no chunks: a chunked or unframed body ends when the connection does.
+      closeAfterResponse = true;
+    } else if (!bodyless && !HeaderRewriter.hasFraming(res)) {
+      HttpUtil.setTransferEncodingChunked(res, true);
     }
     if (headRequest && HttpUtil.isTransferEncodingChunked(res)) {
       res.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
     }
     HeaderRewriter.toClient(res, !closeAfterResponse, http10, upgrading);
+    if (reason == ChoiceReason.PREVIEW) {
+      PreviewCaching.makePrivate(res.headers());
+    }
     if (setCookie != null) {
       res.headers().add(HttpHeaderNames.SET_COOKIE, setCookie);
     }
@@ -650,8 +655,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
     if (!reused) {
       recordEndpointFailure(endpoint);
     }
-    boolean replayable = !requestBodySent && (idempotent || reused);
-    if (replayable && retry(reused ? null : endpoint)) {
+    if (ReplayRule.mayResendAfterWrite(request) && retry(reused ? null : endpoint)) {
       return;
     }
     respondError(
@@ -864,14 +868,5 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
     }
     String proto = req.headers().get(HeaderRewriter.X_FORWARDED_PROTO);
     return proto != null && proto.regionMatches(true, 0, "https", 0, 5);
-  }
-
-  private static boolean isIdempotent(HttpMethod m) {
-    return HttpMethod.GET.equals(m)
-        || HttpMethod.HEAD.equals(m)
-        || HttpMethod.OPTIONS.equals(m)
-        || HttpMethod.PUT.equals(m)
-        || HttpMethod.DELETE.equals(m)
-        || HttpMethod.TRACE.equals(m);
   }
 }

@@ -97,7 +97,7 @@ class AffinityRulesTest {
                   HttpResponse.BodyHandlers.ofString());
       String setCookie = res.headers().firstValue("set-cookie").orElseThrow();
       assertTrue(
-          setCookie.matches("turnout=1\\.\\d{1,4}\\.(blue|green)\\.[A-Za-z0-9_-]{22}; .*"),
+          setCookie.matches("turnout=2\\.\\d{1,4}\\.(blue|green)\\.[A-Za-z0-9_-]{22}; .*"),
           setCookie);
       assertTrue(setCookie.contains("; Path=/"), setCookie);
       assertTrue(setCookie.contains("; HttpOnly"), setCookie);
@@ -292,10 +292,23 @@ class AffinityRulesTest {
           gw.get("shop.example.com", "/").headers().firstValue("set-cookie").orElseThrow();
       String blog =
           gw.get("blog.example.com", "/").headers().firstValue("set-cookie").orElseThrow();
-      assertTrue(shop.startsWith("shop_pin=1."), shop);
+      assertTrue(shop.startsWith("shop_pin=2."), shop);
       assertTrue(shop.contains("Max-Age=600"), shop);
-      assertTrue(blog.startsWith("turnout=1."), blog);
-      assertTrue(!blog.contains("Max-Age"), blog);
+      assertTrue(blog.startsWith("turnout=2."), blog);
+      assertTrue(blog.contains("; Max-Age=604800"), "7 days by default: " + blog);
+    }
+  }
+
+  @Test
+  void thePinCookieLastsSevenDaysByDefaultAndMaxAgeZeroMakesItASessionCookie() throws Exception {
+    try (GatewayFixture gw = GatewayFixture.start(config("{ secret: s1 }", 1, 0, false))) {
+      String setCookie = gw.get(HOST, "/").headers().firstValue("set-cookie").orElseThrow();
+      assertTrue(setCookie.endsWith("; Max-Age=604800"), setCookie);
+    }
+    try (GatewayFixture gw =
+        GatewayFixture.start(config("{ secret: s1, maxAge: 0s }", 1, 0, false))) {
+      String setCookie = gw.get(HOST, "/").headers().firstValue("set-cookie").orElseThrow();
+      assertTrue(!setCookie.contains("Max-Age"), setCookie);
     }
   }
 }

@@ -8,6 +8,7 @@ import io.turnout.gateway.testing.TestUpstream;
 import java.net.ServerSocket;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -85,19 +86,44 @@ class PassiveHealthAndRetryTest {
   }
 
   @Test
-  void pooledConnectionDroppedOnReuseIsRetriedEvenForABodilessPost() throws Exception {
+  void aGetWhosePooledConnectionDropsOnReuseIsRetried() throws Exception {
     try (TestUpstream flaky = TestUpstream.startOneRequestPerConnection("flaky");
         GatewayFixture gw =
             GatewayFixture.start(twoVersions("", "\"" + flaky.endpoint() + "\"", ""))) {
       for (int i = 0; i < 20; i++) {
-        var req = gw.request("shop", "/any").POST(BodyPublishers.noBody());
-        HttpResponse<String> res =
-            gw.client().send(req.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> res = gw.get("shop", "/any");
         assertEquals(200, res.statusCode(), "request " + i + ": " + res.body());
       }
       assertEquals(20, flaky.requestsReceived());
       assertTrue(gw.metric("turnout_upstream_retries_total") >= 10);
       assertEquals(0, gw.metric("turnout_endpoint_ejections_total"), "a stale connection ejected");
+    }
+  }
+
+  /**
+   * The upstream may have acted on a request before the connection died, reused or not: a
+   * non-idempotent request, or one with a body, is answered 502 rather than sent twice.
+   */
+  @Test
+  void aPostOrARequestWithABodyIsNeverResentWhenAReusedConnectionDrops() throws Exception {
+    try (TestUpstream flaky = TestUpstream.startOneRequestPerConnection("flaky");
+        GatewayFixture gw =
+            GatewayFixture.start(twoVersions("", "\"" + flaky.endpoint() + "\"", ""))) {
+      List<java.net.http.HttpRequest> unsafe =
+          List.of(
+              gw.request("shop", "/any").POST(BodyPublishers.noBody()).build(),
+              gw.request("shop", "/any").method("PATCH", BodyPublishers.noBody()).build(),
+              gw.request("shop", "/upload").PUT(BodyPublishers.ofString("payload")).build());
+      for (java.net.http.HttpRequest req : unsafe) {
+        // A GET on a fresh connection leaves it pooled; the next request reuses it and the
+        // upstream closes it on arrival, exactly as an upstream's idle close racing a reuse.
+        assertEquals(200, gw.get("shop", "/any").statusCode());
+        int before = flaky.requestsReceived();
+        HttpResponse<String> res = gw.client().send(req, HttpResponse.BodyHandlers.ofString());
+        assertEquals(502, res.statusCode(), req.method() + ": " + res.body());
+        assertEquals(before, flaky.requestsReceived(), req.method() + " was sent again");
+      }
+      assertEquals(0, gw.metric("turnout_upstream_retries_total"));
     }
   }
 
