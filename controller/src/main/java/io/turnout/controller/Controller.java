@@ -1,6 +1,7 @@
 package io.turnout.controller;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.turnout.controller.fleet.FleetStats;
 import io.turnout.controller.server.SnapshotServer;
 import io.turnout.gateway.snapshot.Snapshot;
 import java.time.Duration;
@@ -45,6 +46,11 @@ public interface Controller extends AutoCloseable {
 
   /** True once the caches have synced and the first snapshot is built ({@code /readyz}). */
   boolean ready();
+
+  /** The gateways' reports, summed ({@code POST /v1/reports}). */
+  default FleetStats fleet() {
+    throw new UnsupportedOperationException("this controller takes no reports");
+  }
 
   /** The last published snapshot, or null before the first. */
   Snapshot current();

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.turnout.controller.fleet.FleetStats;
 import io.turnout.controller.k8s.EventRecorder;
 import io.turnout.controller.k8s.InformerClusterView;
 import io.turnout.controller.k8s.Reconciler;
@@ -25,12 +26,15 @@ final class DefaultController implements Controller {
   private final Reconciler reconciler;
   private final SnapshotServer server;
   private final EventRecorder events;
+  private final FleetStats fleet;
 
   private DefaultController(
       InformerClusterView view,
       Reconciler reconciler,
       SnapshotServer server,
-      EventRecorder events) {
+      EventRecorder events,
+      FleetStats fleet) {
+    this.fleet = fleet;
     this.view = view;
     this.reconciler = reconciler;
     this.server = server;
@@ -44,11 +48,13 @@ final class DefaultController implements Controller {
     InformerClusterView view = InformerClusterView.create(client, settings.namespaces());
     EventRecorder events = new EventRecorder(client, view, registry);
     Reconciler[] reconcilerRef = new Reconciler[1];
+    FleetStats fleet = FleetStats.withDefaults();
     SnapshotServer server =
         SnapshotServer.start(
             settings.server(),
             () -> view.hasSynced() && reconcilerRef[0].current() != null,
-            registry);
+            registry,
+            fleet);
     Reconciler reconciler =
         Reconciler.create(
             view, settings.coalesce(), server::publish, events, registry, Clock.systemUTC());
@@ -70,7 +76,7 @@ final class DefaultController implements Controller {
                 reconciler.kick();
               }
             });
-    return new DefaultController(view, reconciler, server, events);
+    return new DefaultController(view, reconciler, server, events, fleet);
   }
 
   @Override
@@ -81,6 +87,11 @@ final class DefaultController implements Controller {
   @Override
   public boolean ready() {
     return view.hasSynced() && reconciler.current() != null;
+  }
+
+  @Override
+  public FleetStats fleet() {
+    return fleet;
   }
 
   @Override

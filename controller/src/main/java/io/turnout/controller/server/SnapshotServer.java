@@ -1,6 +1,7 @@
 package io.turnout.controller.server;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.turnout.controller.fleet.FleetStats;
 import io.turnout.gateway.snapshot.Snapshot;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
@@ -48,7 +49,16 @@ public interface SnapshotServer extends AutoCloseable {
   /** Binds and starts serving; fails when the port cannot be bound. */
   static SnapshotServer start(
       Settings settings, BooleanSupplier ready, PrometheusMeterRegistry registry) {
-    return NettySnapshotServer.start(settings, ready, registry);
+    return NettySnapshotServer.start(settings, ready, registry, new SideRoutes(null));
+  }
+
+  /** As {@link #start}, also taking the gateways' reports ({@code POST /v1/reports}) into fleet. */
+  static SnapshotServer start(
+      Settings settings,
+      BooleanSupplier ready,
+      PrometheusMeterRegistry registry,
+      FleetStats fleet) {
+    return NettySnapshotServer.start(settings, ready, registry, new SideRoutes(fleet));
   }
 
   /** Streams {@code snapshot} to every subscriber. Thread-safe, never blocks. */
