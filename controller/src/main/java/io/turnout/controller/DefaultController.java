@@ -9,6 +9,8 @@ import io.turnout.controller.fleet.FleetStats;
 import io.turnout.controller.k8s.EventRecorder;
 import io.turnout.controller.k8s.InformerClusterView;
 import io.turnout.controller.k8s.Reconciler;
+import io.turnout.controller.rollout.LeaderLease;
+import io.turnout.controller.rollout.RolloutEngine;
 import io.turnout.controller.server.SnapshotServer;
 import io.turnout.gateway.snapshot.Snapshot;
 import java.time.Clock;
@@ -27,14 +29,20 @@ final class DefaultController implements Controller {
   private final SnapshotServer server;
   private final EventRecorder events;
   private final FleetStats fleet;
+  private final RolloutEngine rollouts;
+  private final LeaderLease lease;
 
   private DefaultController(
       InformerClusterView view,
       Reconciler reconciler,
       SnapshotServer server,
       EventRecorder events,
-      FleetStats fleet) {
+      FleetStats fleet,
+      RolloutEngine rollouts,
+      LeaderLease lease) {
     this.fleet = fleet;
+    this.rollouts = rollouts;
+    this.lease = lease;
     this.view = view;
     this.reconciler = reconciler;
     this.server = server;
@@ -76,7 +84,15 @@ final class DefaultController implements Controller {
                 reconciler.kick();
               }
             });
-    return new DefaultController(view, reconciler, server, events, fleet);
+    RolloutEngine rollouts = null;
+    LeaderLease lease = null;
+    if (settings.rollouts().enabled()) {
+      rollouts =
+          RolloutEngine.start(
+              client, view::services, fleet, events::warning, settings.rollouts().tick());
+      lease = LeaderLease.start(client, settings.rollouts(), rollouts::leading);
+    }
+    return new DefaultController(view, reconciler, server, events, fleet, rollouts, lease);
   }
 
   @Override
@@ -100,7 +116,16 @@ final class DefaultController implements Controller {
   }
 
   @Override
+  public boolean leading() {
+    return rollouts != null && rollouts.leading();
+  }
+
+  @Override
   public void close() {
+    if (rollouts != null) {
+      rollouts.close(); // stop acting first, then hand the lease over
+      lease.close();
+    }
     view.close();
     reconciler.close();
     events.close();

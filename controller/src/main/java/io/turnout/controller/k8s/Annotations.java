@@ -9,6 +9,8 @@ public final class Annotations {
   public static final String WEIGHT = "turnout.io/weight";
   public static final String PATH = "turnout.io/path";
   public static final String PORT = "turnout.io/port";
+  public static final String ROLLOUT = "turnout.io/rollout";
+  public static final String ROLLOUT_STATUS = "turnout.io/rollout-status";
 
   /** The label by which an EndpointSlice names its Service (set by Kubernetes). */
   public static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
