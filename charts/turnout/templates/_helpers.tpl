@@ -252,9 +252,14 @@ and no write to any Service: weights change through `kubectl annotate` or the tu
 the user's own rights.
 */}}
 {{- define "turnout.controller.rules" -}}
+{{- /* patch: the rollout leader moves turnout.io/weight and writes turnout.io/rollout-status. */}}
 - apiGroups: [""]
   resources: ["services"]
-  verbs: ["get", "list", "watch"]
+  verbs: ["get", "list", "watch", "patch"]
+{{- /* The Lease that elects the one replica running rollouts. */}}
+- apiGroups: ["coordination.k8s.io"]
+  resources: ["leases"]
+  verbs: ["get", "create", "update"]
 - apiGroups: ["discovery.k8s.io"]
   resources: ["endpointslices"]
   verbs: ["get", "list", "watch"]
