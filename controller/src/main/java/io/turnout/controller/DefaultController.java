@@ -12,6 +12,7 @@ import io.turnout.controller.k8s.Reconciler;
 import io.turnout.controller.rollout.LeaderLease;
 import io.turnout.controller.rollout.RolloutEngine;
 import io.turnout.controller.server.SnapshotServer;
+import io.turnout.controller.ui.DashboardState;
 import io.turnout.gateway.snapshot.Snapshot;
 import java.time.Clock;
 import org.slf4j.Logger;
@@ -57,12 +58,21 @@ final class DefaultController implements Controller {
     EventRecorder events = new EventRecorder(client, view, registry);
     Reconciler[] reconcilerRef = new Reconciler[1];
     FleetStats fleet = FleetStats.withDefaults();
+    RolloutEngine[] rolloutsRef = new RolloutEngine[1];
+    DashboardState dashboard =
+        new DashboardState(
+            () -> reconcilerRef[0] == null ? null : reconcilerRef[0].current(),
+            view::services,
+            fleet,
+            () -> rolloutsRef[0] != null && rolloutsRef[0].leading(),
+            System::currentTimeMillis);
     SnapshotServer server =
         SnapshotServer.start(
             settings.server(),
             () -> view.hasSynced() && reconcilerRef[0].current() != null,
             registry,
-            fleet);
+            fleet,
+            dashboard);
     Reconciler reconciler =
         Reconciler.create(
             view, settings.coalesce(), server::publish, events, registry, Clock.systemUTC());
@@ -90,6 +100,7 @@ final class DefaultController implements Controller {
       rollouts =
           RolloutEngine.start(
               client, view::services, fleet, events::warning, settings.rollouts().tick());
+      rolloutsRef[0] = rollouts;
       lease = LeaderLease.start(client, settings.rollouts(), rollouts::leading);
     }
     return new DefaultController(view, reconciler, server, events, fleet, rollouts, lease);

@@ -162,6 +162,7 @@ final class NettySnapshotServer implements SnapshotServer {
 
   @Override
   public void close() {
+    sideRoutes.close();
     serverChannel.close().syncUninterruptibly();
     for (Subscriber s : subscribers) {
       s.channel().close();

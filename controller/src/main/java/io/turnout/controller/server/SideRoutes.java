@@ -19,16 +19,25 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The controller port's endpoints beside the snapshot stream: {@code POST /v1/reports}, where every
- * gateway sends its per-version counters each second (kept in {@link FleetStats}).
+ * gateway sends its per-version counters each second (kept in {@link FleetStats}), and the
+ * dashboard under {@code /ui/} ({@link DashboardRoutes}).
  *
  * <p>Threads: stateless; runs on the HTTP event loops. Parsing a report is a few kilobytes of JSON,
  * done inline; nothing here blocks.
  */
 final class SideRoutes {
   private final FleetStats fleet;
+  private final DashboardRoutes dashboard;
 
-  SideRoutes(FleetStats fleet) {
+  SideRoutes(FleetStats fleet, DashboardRoutes dashboard) {
     this.fleet = fleet;
+    this.dashboard = dashboard;
+  }
+
+  void close() {
+    if (dashboard != null) {
+      dashboard.close();
+    }
   }
 
   /** Answers the request and returns true when it is one of these endpoints. */
@@ -48,7 +57,7 @@ final class SideRoutes {
       respond(ctx, req, HttpResponseStatus.NO_CONTENT, "");
       return true;
     }
-    return false;
+    return dashboard != null && dashboard.handle(ctx, req, path);
   }
 
   private static void respond(

@@ -5,6 +5,7 @@ import io.turnout.controller.fleet.FleetStats;
 import io.turnout.gateway.snapshot.Snapshot;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The controller's one HTTP port: {@code GET /v1/snapshots} (Server-Sent Events), {@code /healthz},
@@ -49,16 +50,24 @@ public interface SnapshotServer extends AutoCloseable {
   /** Binds and starts serving; fails when the port cannot be bound. */
   static SnapshotServer start(
       Settings settings, BooleanSupplier ready, PrometheusMeterRegistry registry) {
-    return NettySnapshotServer.start(settings, ready, registry, new SideRoutes(null));
+    return NettySnapshotServer.start(settings, ready, registry, new SideRoutes(null, null));
   }
 
-  /** As {@link #start}, also taking the gateways' reports ({@code POST /v1/reports}) into fleet. */
+  /**
+   * As {@link #start}, also taking the gateways' reports ({@code POST /v1/reports}) into fleet and
+   * serving the dashboard ({@code GET /ui/}) from {@code dashboardState}, the JSON it shows.
+   */
   static SnapshotServer start(
       Settings settings,
       BooleanSupplier ready,
       PrometheusMeterRegistry registry,
-      FleetStats fleet) {
-    return NettySnapshotServer.start(settings, ready, registry, new SideRoutes(fleet));
+      FleetStats fleet,
+      Supplier<String> dashboardState) {
+    return NettySnapshotServer.start(
+        settings,
+        ready,
+        registry,
+        new SideRoutes(fleet, dashboardState == null ? null : new DashboardRoutes(dashboardState)));
   }
 
   /** Streams {@code snapshot} to every subscriber. Thread-safe, never blocks. */
