@@ -19,6 +19,7 @@ public final class StubApp implements AutoCloseable {
   private final HttpServer server;
   private final AtomicInteger status;
   private final AtomicLong served = new AtomicLong();
+  private final java.util.List<Long> answeredAt = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private StubApp(String name, int status) throws IOException {
     this.name = name;
@@ -32,6 +33,7 @@ public final class StubApp implements AutoCloseable {
             ex.getRequestBody().readAllBytes();
             byte[] body = name.getBytes(StandardCharsets.UTF_8);
             served.incrementAndGet();
+            answeredAt.add(System.currentTimeMillis());
             ex.getResponseHeaders().set("Content-Type", "text/plain");
             ex.sendResponseHeaders(this.status.get(), body.length);
             try (OutputStream out = ex.getResponseBody()) {
@@ -58,6 +60,11 @@ public final class StubApp implements AutoCloseable {
 
   public long served() {
     return served.get();
+  }
+
+  /** When the n-th request (1-based) was answered (epoch ms), or -1 before it was. */
+  public long answeredAt(int n) {
+    return answeredAt.size() < n ? -1 : answeredAt.get(n - 1);
   }
 
   public void answer(int newStatus) {

@@ -16,17 +16,24 @@ import org.slf4j.LoggerFactory;
  * leaseDuration}.
  *
  * <p>Threads: the elector runs on fabric8's executor; {@code onLeading} is called from there with
- * true when this replica starts leading and false when it stops.
+ * true when this replica starts leading and false when it stops. A new election run starts on the
+ * common pool's delayed executor.
  */
 public final class LeaderLease implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LeaderLease.class);
 
-  private final CompletableFuture<?> running;
+  private final KubernetesClient client;
+  private final RolloutSettings settings;
+  private final LeaderCallbacks callbacks;
   private volatile boolean leader;
+  private volatile boolean closed;
+  private volatile CompletableFuture<?> running;
 
   private LeaderLease(KubernetesClient client, RolloutSettings s, Consumer<Boolean> onLeading) {
+    this.client = client;
+    this.settings = s;
     String me = s.identity();
-    LeaderCallbacks callbacks =
+    this.callbacks =
         new LeaderCallbacks(
             () -> {
               leader = true;
@@ -39,21 +46,45 @@ public final class LeaderLease implements AutoCloseable {
               onLeading.accept(false);
             },
             newLeader -> log.info("rollout leader is now {}", newLeader));
-    running =
+    elect();
+  }
+
+  /**
+   * Joins the election. fabric8's elector ends for good when its leader cannot renew in time (an
+   * API server that stalls, a long GC pause); this replica then joins again as a candidate, or it
+   * would never lead again and, were every replica to lose the lease that way, nobody would.
+   */
+  private void elect() {
+    if (closed) {
+      return;
+    }
+    CompletableFuture<?> f =
         client
             .leaderElector()
             .withConfig(
                 new LeaderElectionConfigBuilder()
                     .withName("turnout-controller")
-                    .withLock(new LeaseLock(s.leaseNamespace(), s.leaseName(), me))
-                    .withLeaseDuration(s.leaseDuration())
-                    .withRenewDeadline(s.renewDeadline())
-                    .withRetryPeriod(s.retryPeriod())
+                    .withLock(
+                        new LeaseLock(
+                            settings.leaseNamespace(), settings.leaseName(), settings.identity()))
+                    .withLeaseDuration(settings.leaseDuration())
+                    .withRenewDeadline(settings.renewDeadline())
+                    .withRetryPeriod(settings.retryPeriod())
                     .withReleaseOnCancel(true)
                     .withLeaderCallbacks(callbacks)
                     .build())
             .build()
             .start();
+    running = f;
+    f.whenComplete(
+        (ok, failure) -> {
+          if (!closed) {
+            log.info("{} lost the election run; joining again", settings.identity());
+            CompletableFuture.delayedExecutor(
+                    settings.retryPeriod().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                .execute(this::elect);
+          }
+        });
   }
 
   public static LeaderLease start(
@@ -67,6 +98,7 @@ public final class LeaderLease implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
     running.cancel(true);
   }
 }
