@@ -92,6 +92,10 @@ class GatewayReportsTest {
     await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> gateway1.currentSnapshot() != null && gateway2.currentSnapshot() != null);
+    // Both gateways have reported once: the window's baseline is a report from before it began.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> reporter1.sent() > 0 && reporter2.sent() > 0);
     long t0 = System.currentTimeMillis();
     for (int i = 0; i < 5; i++) {
       assertEquals(500, get(gateway1, "shop.example.com"));
