@@ -248,14 +248,19 @@ the chart's appVersion). Call with (dict "image" .Values.gateway.image "context"
 {{/*
 The controller's RBAC rules, exactly what it needs: read Services and EndpointSlices (its
 informers get, list and watch), patch Services to keep its own `turnout.io/draining-since`
-annotation (so a drain survives a controller restart) and record Events about the Services it
-rejects. Nothing else: weights change through `kubectl annotate` or the turnout CLI with the
-user's own rights.
+annotation (so a drain survives a controller restart) and, on the rollout leader, weights and
+rollout status; hold the rollout Lease; record Events about the Services it rejects. Nothing
+else.
 */}}
 {{- define "turnout.controller.rules" -}}
+{{- /* patch: the rollout leader moves turnout.io/weight and writes turnout.io/rollout-status. */}}
 - apiGroups: [""]
   resources: ["services"]
   verbs: ["get", "list", "watch", "patch"]
+{{- /* The Lease that elects the one replica running rollouts. */}}
+- apiGroups: ["coordination.k8s.io"]
+  resources: ["leases"]
+  verbs: ["get", "create", "update"]
 - apiGroups: ["discovery.k8s.io"]
   resources: ["endpointslices"]
   verbs: ["get", "list", "watch"]

@@ -326,6 +326,9 @@ class ChartVariantsTest {
             "core/services/list",
             "core/services/watch",
             "core/services/patch", // its own turnout.io/draining-since annotation
+            "coordination.k8s.io/leases/get",
+            "coordination.k8s.io/leases/create",
+            "coordination.k8s.io/leases/update",
             "discovery.k8s.io/endpointslices/get",
             "discovery.k8s.io/endpointslices/list",
             "discovery.k8s.io/endpointslices/watch",

@@ -1,6 +1,8 @@
 package io.turnout.controller;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.turnout.controller.fleet.FleetStats;
+import io.turnout.controller.rollout.RolloutSettings;
 import io.turnout.controller.server.SnapshotServer;
 import io.turnout.gateway.snapshot.Snapshot;
 import java.time.Duration;
@@ -16,10 +18,19 @@ public interface Controller extends AutoCloseable {
    * @param coalesce how long the reconciler gathers changes before rebuilding (a burst of pod
    *     changes in a rollout becomes one snapshot; the cost is this much added latency)
    * @param server the HTTP port's settings
+   * @param rollouts leader election and the rollout engine
    */
-  record Settings(List<String> namespaces, Duration coalesce, SnapshotServer.Settings server) {
+  record Settings(
+      List<String> namespaces,
+      Duration coalesce,
+      SnapshotServer.Settings server,
+      RolloutSettings rollouts) {
     public Settings {
       namespaces = List.copyOf(namespaces);
+    }
+
+    public Settings(List<String> namespaces, Duration coalesce, SnapshotServer.Settings server) {
+      this(namespaces, coalesce, server, RolloutSettings.defaults());
     }
 
     public static Settings defaults(int port) {
@@ -27,11 +38,15 @@ public interface Controller extends AutoCloseable {
     }
 
     public Settings withNamespaces(List<String> ns) {
-      return new Settings(ns, coalesce, server);
+      return new Settings(ns, coalesce, server, rollouts);
     }
 
     public Settings withServer(SnapshotServer.Settings s) {
-      return new Settings(namespaces, coalesce, s);
+      return new Settings(namespaces, coalesce, s, rollouts);
+    }
+
+    public Settings withRollouts(RolloutSettings r) {
+      return new Settings(namespaces, coalesce, server, r);
     }
   }
 
@@ -45,6 +60,16 @@ public interface Controller extends AutoCloseable {
 
   /** True once the caches have synced and the first snapshot is built ({@code /readyz}). */
   boolean ready();
+
+  /** The gateways' reports, summed ({@code POST /v1/reports}). */
+  default FleetStats fleet() {
+    throw new UnsupportedOperationException("this controller takes no reports");
+  }
+
+  /** True while this replica holds the Lease and runs rollouts. */
+  default boolean leading() {
+    return false;
+  }
 
   /** The last published snapshot, or null before the first. */
   Snapshot current();

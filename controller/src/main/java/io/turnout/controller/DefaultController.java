@@ -5,11 +5,15 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.turnout.controller.fleet.FleetStats;
 import io.turnout.controller.k8s.DrainAnnotationWriter;
 import io.turnout.controller.k8s.EventRecorder;
 import io.turnout.controller.k8s.InformerClusterView;
 import io.turnout.controller.k8s.Reconciler;
+import io.turnout.controller.rollout.LeaderLease;
+import io.turnout.controller.rollout.RolloutEngine;
 import io.turnout.controller.server.SnapshotServer;
+import io.turnout.controller.ui.DashboardState;
 import io.turnout.gateway.snapshot.Snapshot;
 import java.time.Clock;
 import org.slf4j.Logger;
@@ -28,18 +32,27 @@ final class DefaultController implements Controller {
   private final SnapshotServer server;
   private final EventRecorder events;
   private final DrainAnnotationWriter drainStamps;
+  private final FleetStats fleet;
+  private final RolloutEngine rollouts;
+  private final LeaderLease lease;
 
   private DefaultController(
       InformerClusterView view,
       Reconciler reconciler,
       SnapshotServer server,
       EventRecorder events,
-      DrainAnnotationWriter drainStamps) {
+      DrainAnnotationWriter drainStamps,
+      FleetStats fleet,
+      RolloutEngine rollouts,
+      LeaderLease lease) {
+    this.drainStamps = drainStamps;
+    this.fleet = fleet;
+    this.rollouts = rollouts;
+    this.lease = lease;
     this.view = view;
     this.reconciler = reconciler;
     this.server = server;
     this.events = events;
-    this.drainStamps = drainStamps;
   }
 
   static Controller start(KubernetesClient client, Settings settings) {
@@ -49,11 +62,22 @@ final class DefaultController implements Controller {
     InformerClusterView view = InformerClusterView.create(client, settings.namespaces());
     EventRecorder events = new EventRecorder(client, view, registry);
     Reconciler[] reconcilerRef = new Reconciler[1];
+    FleetStats fleet = FleetStats.withDefaults();
+    RolloutEngine[] rolloutsRef = new RolloutEngine[1];
+    DashboardState dashboard =
+        new DashboardState(
+            () -> reconcilerRef[0] == null ? null : reconcilerRef[0].current(),
+            view::services,
+            fleet,
+            () -> rolloutsRef[0] != null && rolloutsRef[0].leading(),
+            System::currentTimeMillis);
     SnapshotServer server =
         SnapshotServer.start(
             settings.server(),
             () -> view.hasSynced() && reconcilerRef[0].current() != null,
-            registry);
+            registry,
+            fleet,
+            dashboard);
     DrainAnnotationWriter drainStamps = new DrainAnnotationWriter(client, view, registry);
     Reconciler reconciler =
         Reconciler.create(
@@ -82,7 +106,17 @@ final class DefaultController implements Controller {
                 reconciler.kick();
               }
             });
-    return new DefaultController(view, reconciler, server, events, drainStamps);
+    RolloutEngine rollouts = null;
+    LeaderLease lease = null;
+    if (settings.rollouts().enabled()) {
+      rollouts =
+          RolloutEngine.start(
+              client, view::services, fleet, events::warning, settings.rollouts().tick());
+      rolloutsRef[0] = rollouts;
+      lease = LeaderLease.start(client, settings.rollouts(), rollouts::leading);
+    }
+    return new DefaultController(
+        view, reconciler, server, events, drainStamps, fleet, rollouts, lease);
   }
 
   @Override
@@ -96,12 +130,26 @@ final class DefaultController implements Controller {
   }
 
   @Override
+  public FleetStats fleet() {
+    return fleet;
+  }
+
+  @Override
   public Snapshot current() {
     return reconciler.current();
   }
 
   @Override
+  public boolean leading() {
+    return rollouts != null && rollouts.leading();
+  }
+
+  @Override
   public void close() {
+    if (rollouts != null) {
+      rollouts.close(); // stop acting first, then hand the lease over
+      lease.close();
+    }
     view.close();
     reconciler.close();
     events.close();

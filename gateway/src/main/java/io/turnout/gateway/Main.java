@@ -3,6 +3,8 @@ package io.turnout.gateway;
 import io.turnout.gateway.config.ConfigException;
 import io.turnout.gateway.config.GatewayConfig;
 import io.turnout.gateway.demo.DemoCommand;
+import io.turnout.gateway.metrics.GatewayMetrics;
+import io.turnout.gateway.report.FleetReporter;
 import io.turnout.gateway.source.ControllerSnapshotSource;
 import io.turnout.gateway.source.DrainAuthority;
 import io.turnout.gateway.source.FileSnapshotSource;
@@ -10,10 +12,14 @@ import io.turnout.gateway.source.SnapshotSink;
 import io.turnout.gateway.source.SnapshotSource;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -54,6 +60,17 @@ public final class Main implements Callable<Integer> {
               + " controller cannot be reached.")
   Path snapshotCache;
 
+  @Option(
+      names = "--report-to",
+      paramLabel = "URL",
+      description =
+          "With --controller: controller URL(s) to send per-version counters to every second"
+              + " (default: the --controller URL). Each name is resolved to all its addresses,"
+              + " so a headless Service name reaches every controller replica.")
+  List<URI> reportTo = new ArrayList<>();
+
+  private static final Duration REPORT_PERIOD = Duration.ofSeconds(1);
+
   public static void main(String[] args) {
     int code = new CommandLine(new Main()).execute(args);
     if (code != 0) {
@@ -64,7 +81,7 @@ public final class Main implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (controller != null) {
-      return runFromController(controller, config, snapshotCache);
+      return runFromController(controller, config, snapshotCache, reportTo);
     }
     if (snapshotCache != null) {
       System.err.println("turnout-gateway: --snapshot-cache needs --controller");
@@ -86,6 +103,10 @@ public final class Main implements Callable<Integer> {
         s.settingsChanged(c);
       }
     };
+  }
+
+  private static Supplier<GatewayMetrics> metricsOf(AtomicReference<GatewayServer> server) {
+    return () -> server.get() == null ? null : server.get().metrics();
   }
 
   /** Prints every problem of an invalid config file; returns the exit code for it. */
@@ -112,8 +133,10 @@ public final class Main implements Callable<Integer> {
    * Runs a gateway whose routes stream from a controller; the optional config file still gives
    * every other setting (and is watched for them).
    */
-  public static int runFromController(URI url, Path file, Path cache) throws InterruptedException {
+  public static int runFromController(URI url, Path file, Path cache, List<URI> reportTo)
+      throws InterruptedException {
     AtomicReference<GatewayServer> server = new AtomicReference<>();
+    AtomicReference<FleetReporter> reporter = new AtomicReference<>();
     GatewayConfig initial = GatewayConfig.defaults();
     FileSnapshotSource settings = null;
     if (file != null) {
@@ -134,6 +157,7 @@ public final class Main implements Callable<Integer> {
       return 2;
     }
     FileSnapshotSource settingsSource = settings;
+    List<URI> reportTargets = reportTo.isEmpty() ? List.of(url) : reportTo;
     SnapshotSource both =
         new SnapshotSource() {
           @Override
@@ -142,6 +166,7 @@ public final class Main implements Callable<Integer> {
               settingsSource.start(sink); // settings only: routesFromFile is false
             }
             routes.start(sink);
+            reporter.set(FleetReporter.start(reportTargets, metricsOf(server), REPORT_PERIOD));
           }
 
           @Override
@@ -151,6 +176,9 @@ public final class Main implements Callable<Integer> {
 
           @Override
           public void close() {
+            if (reporter.get() != null) {
+              reporter.get().close();
+            }
             routes.close();
             if (settingsSource != null) {
               settingsSource.close();

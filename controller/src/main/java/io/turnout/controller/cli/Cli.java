@@ -41,7 +41,7 @@ public final class Cli implements Runnable {
   public void run() {
     // picocli prints this message and the usage, and exits with 2.
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "a command is required: run, status, weight or switch");
+        spec.commandLine(), "a command is required: run, status, weight, switch or rollout");
   }
 
   /** Thrown by verbs to refuse with a message and exit code 2. */
@@ -62,6 +62,7 @@ public final class Cli implements Runnable {
     cl.addSubcommand("status", new StatusCommand(clients));
     cl.addSubcommand("weight", new WeightCommand(clients));
     cl.addSubcommand("switch", new SwitchCommand(clients));
+    cl.addSubcommand("rollout", new RolloutCommand(clients));
     cl.setOut(out);
     cl.setErr(err);
     cl.setExecutionExceptionHandler(

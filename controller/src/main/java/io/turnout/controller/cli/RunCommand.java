@@ -2,6 +2,7 @@ package io.turnout.controller.cli;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.turnout.controller.Controller;
+import io.turnout.controller.rollout.RolloutSettings;
 import io.turnout.controller.server.SnapshotServer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Watch Services and EndpointSlices and stream routing snapshots to gateways.",
-      "Serves GET /v1/snapshots (Server-Sent Events), /healthz, /readyz and /metrics."
+      "Serves GET /v1/snapshots (Server-Sent Events), POST /v1/reports, /healthz, /readyz and"
+          + " /metrics. The replica holding the Lease runs rollouts."
     })
 final class RunCommand implements Callable<Integer> {
   private final Supplier<KubernetesClient> clients;
@@ -50,8 +52,28 @@ final class RunCommand implements Callable<Integer> {
       description = "Keep-alive comment interval on streams (default: ${DEFAULT-VALUE} s).")
   long heartbeatSeconds;
 
+  @Option(
+      names = "--lease-namespace",
+      paramLabel = "NS",
+      description =
+          "Namespace of the Lease that elects the replica running rollouts (default: POD_NAMESPACE,"
+              + " else default).")
+  String leaseNamespace;
+
+  @Option(
+      names = "--lease-name",
+      paramLabel = "NAME",
+      defaultValue = "turnout-controller",
+      description = "Name of that Lease (default: ${DEFAULT-VALUE}).")
+  String leaseName;
+
   RunCommand(Supplier<KubernetesClient> clients) {
     this.clients = clients;
+  }
+
+  private RolloutSettings rollouts() {
+    RolloutSettings d = RolloutSettings.defaults();
+    return d.withLease(leaseNamespace == null ? d.leaseNamespace() : leaseNamespace, leaseName);
   }
 
   @Override
@@ -70,7 +92,8 @@ final class RunCommand implements Callable<Integer> {
                 namespaces,
                 Duration.ofMillis(coalesceMillis),
                 SnapshotServer.Settings.defaults(port)
-                    .withHeartbeat(Duration.ofSeconds(heartbeatSeconds))));
+                    .withHeartbeat(Duration.ofSeconds(heartbeatSeconds)),
+                rollouts()));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

@@ -16,9 +16,9 @@ import java.util.TreeSet;
 /**
  * Sets {@code turnout.io/weight} on the Services of one host. Everything is checked before the
  * first write: an unknown version or a bad number changes nothing. Services already at the wanted
- * weight are not written.
+ * weight are not written. Used by the weight verbs and by the rollout engine.
  */
-final class WeightChange {
+public final class WeightChange {
   private WeightChange() {}
 
   /** Parses a weight argument, refusing anything but an integer 0..MAX_WEIGHT. */
@@ -47,7 +47,7 @@ final class WeightChange {
    * @param othersTo weight for every version not in {@code wanted}, or null to leave them
    * @param requireReady refuse when a version given a weight &gt; 0 has no ready endpoint
    */
-  static void apply(
+  public static void apply(
       KubernetesClient client,
       String namespace,
       String host,

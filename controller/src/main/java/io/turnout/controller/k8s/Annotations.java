@@ -9,6 +9,8 @@ public final class Annotations {
   public static final String WEIGHT = "turnout.io/weight";
   public static final String PATH = "turnout.io/path";
   public static final String PORT = "turnout.io/port";
+  public static final String ROLLOUT = "turnout.io/rollout";
+  public static final String ROLLOUT_STATUS = "turnout.io/rollout-status";
 
   /**
    * Written by the controller, not by users: when this Service's version stopped serving (RFC 3339,

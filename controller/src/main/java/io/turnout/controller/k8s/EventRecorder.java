@@ -76,7 +76,23 @@ public final class EventRecorder implements Reconciler.RejectionListener, AutoCl
     }
   }
 
+  /** Queues a Warning Event on a Service (a rolled-back rollout), never blocking the caller. */
+  public void warning(Service service, String reason, String message) {
+    try {
+      thread.execute(() -> write(service, reason, message));
+    } catch (RejectedExecutionException full) {
+      failed.increment();
+    }
+  }
+
   private void write(Service service, Rejection rejection) {
+    write(
+        service,
+        rejection.kind().eventReason(),
+        "left out of the Turnout routing snapshot: " + rejection.message());
+  }
+
+  private void write(Service service, String reason, String message) {
     String ns = service.getMetadata().getNamespace();
     String name = service.getMetadata().getName();
     Instant at = Instant.now();
@@ -99,8 +115,8 @@ public final class EventRecorder implements Reconciler.RejectionListener, AutoCl
             .withResourceVersion(service.getMetadata().getResourceVersion())
             .endInvolvedObject()
             .withType("Warning")
-            .withReason(rejection.kind().eventReason())
-            .withMessage("left out of the Turnout routing snapshot: " + rejection.message())
+            .withReason(reason)
+            .withMessage(message)
             .withCount(1)
             .withFirstTimestamp(now)
             .withLastTimestamp(now)

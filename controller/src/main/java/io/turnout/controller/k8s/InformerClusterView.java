@@ -119,6 +119,15 @@ public final class InformerClusterView implements ClusterView, AutoCloseable {
     return informer == null ? null : informer.getStore().getByKey(key);
   }
 
+  /** Every Service in the caches (the rollout engine looks for rollout annotations here). */
+  public List<Service> services() {
+    List<Service> out = new java.util.ArrayList<>();
+    for (SharedIndexInformer<Service> i : services.values()) {
+      out.addAll(i.getStore().list());
+    }
+    return out;
+  }
+
   @Override
   public List<EndpointSlice> slicesOf(String serviceKey) {
     SharedIndexInformer<EndpointSlice> informer = informerFor(slices, serviceKey);

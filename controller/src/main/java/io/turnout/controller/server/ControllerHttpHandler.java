@@ -52,6 +52,9 @@ final class ControllerHttpHandler extends SimpleChannelInboundHandler<FullHttpRe
       respond(ctx, req, HttpResponseStatus.BAD_REQUEST, "text/plain", "malformed request\n", false);
       return;
     }
+    if (server.sideRoutes().handle(ctx, req)) {
+      return; // reports from gateways, the dashboard: see SideRoutes
+    }
     String path = new QueryStringDecoder(req.uri()).path();
     boolean get = req.method().equals(HttpMethod.GET) || req.method().equals(HttpMethod.HEAD);
     if (!get) {

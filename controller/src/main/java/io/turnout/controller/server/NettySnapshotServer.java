@@ -37,13 +37,18 @@ final class NettySnapshotServer implements SnapshotServer {
   private final EventLoopGroup workers;
   private final Channel serverChannel;
   private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
+  private final SideRoutes sideRoutes;
   private volatile Published current;
   final Counter slowClosed;
   final Counter connects;
 
   private NettySnapshotServer(
-      Settings settings, BooleanSupplier ready, PrometheusMeterRegistry registry) {
+      Settings settings,
+      BooleanSupplier ready,
+      PrometheusMeterRegistry registry,
+      SideRoutes sideRoutes) {
     this.settings = settings;
+    this.sideRoutes = sideRoutes;
     this.boss =
         new MultiThreadIoEventLoopGroup(
             1, new DefaultThreadFactory("turnout-http-accept", true), NioIoHandler.newFactory());
@@ -76,8 +81,9 @@ final class NettySnapshotServer implements SnapshotServer {
                     protected void initChannel(SocketChannel ch) {
                       ChannelPipeline p = ch.pipeline();
                       p.addLast("http", new HttpServerCodec());
-                      // Requests are small GETs; the only streamed body is our response.
-                      p.addLast("aggregate", new HttpObjectAggregator(16 * 1024));
+                      // Requests are small: GETs and the gateways' reports (a few hundred bytes per
+                      // version served); the only streamed body is our response.
+                      p.addLast("aggregate", new HttpObjectAggregator(4 << 20));
                       p.addLast(
                           "routes",
                           new ControllerHttpHandler(NettySnapshotServer.this, ready, registry));
@@ -95,8 +101,15 @@ final class NettySnapshotServer implements SnapshotServer {
   }
 
   static NettySnapshotServer start(
-      Settings settings, BooleanSupplier ready, PrometheusMeterRegistry registry) {
-    return new NettySnapshotServer(settings, ready, registry);
+      Settings settings,
+      BooleanSupplier ready,
+      PrometheusMeterRegistry registry,
+      SideRoutes sideRoutes) {
+    return new NettySnapshotServer(settings, ready, registry, sideRoutes);
+  }
+
+  SideRoutes sideRoutes() {
+    return sideRoutes;
   }
 
   @Override
@@ -149,6 +162,7 @@ final class NettySnapshotServer implements SnapshotServer {
 
   @Override
   public void close() {
+    sideRoutes.close();
     serverChannel.close().syncUninterruptibly();
     for (Subscriber s : subscribers) {
       s.channel().close();

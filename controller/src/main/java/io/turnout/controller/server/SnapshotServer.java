@@ -1,9 +1,11 @@
 package io.turnout.controller.server;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.turnout.controller.fleet.FleetStats;
 import io.turnout.gateway.snapshot.Snapshot;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The controller's one HTTP port: {@code GET /v1/snapshots} (Server-Sent Events), {@code /healthz},
@@ -48,7 +50,24 @@ public interface SnapshotServer extends AutoCloseable {
   /** Binds and starts serving; fails when the port cannot be bound. */
   static SnapshotServer start(
       Settings settings, BooleanSupplier ready, PrometheusMeterRegistry registry) {
-    return NettySnapshotServer.start(settings, ready, registry);
+    return NettySnapshotServer.start(settings, ready, registry, new SideRoutes(null, null));
+  }
+
+  /**
+   * As {@link #start}, also taking the gateways' reports ({@code POST /v1/reports}) into fleet and
+   * serving the dashboard ({@code GET /ui/}) from {@code dashboardState}, the JSON it shows.
+   */
+  static SnapshotServer start(
+      Settings settings,
+      BooleanSupplier ready,
+      PrometheusMeterRegistry registry,
+      FleetStats fleet,
+      Supplier<String> dashboardState) {
+    return NettySnapshotServer.start(
+        settings,
+        ready,
+        registry,
+        new SideRoutes(fleet, dashboardState == null ? null : new DashboardRoutes(dashboardState)));
   }
 
   /** Streams {@code snapshot} to every subscriber. Thread-safe, never blocks. */

@@ -14,6 +14,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -80,6 +81,21 @@ public final class GatewayMetrics {
   public VersionMeters versionMeters(String host, String version) {
     return versionMeters.computeIfAbsent(
         List.of(host, version), k -> new VersionMeters(registry, host, version));
+  }
+
+  /** Every (host, version) seen so far, for the controller report. */
+  public Collection<VersionMeters> allVersionMeters() {
+    return versionMeters.values();
+  }
+
+  /**
+   * Asset misses counted for (host, version) by the asset skew guard ({@code
+   * turnout_asset_misses_total}), or 0 when that meter does not exist.
+   */
+  public long assetMisses(String host, String version) {
+    Counter c =
+        registry.find("turnout.asset.misses").tag("host", host).tag("version", version).counter();
+    return c == null ? 0 : (long) c.count();
   }
 
   /**

@@ -3,6 +3,8 @@ package io.turnout.gateway.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.CountAtBucket;
+import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -83,6 +85,46 @@ public final class VersionMeters {
     }
     c.increment();
   }
+
+  /** Upper bounds of the latency histogram's buckets, in seconds; the same for every version. */
+  public static double[] latencyBoundsSeconds() {
+    double[] out = new double[BUCKETS.length];
+    for (int i = 0; i < BUCKETS.length; i++) {
+      out[i] = BUCKETS[i].toNanos() / 1e9;
+    }
+    return out;
+  }
+
+  /**
+   * Everything counted so far, read for the controller's report: requests, 5xx answers (the app's
+   * and the gateway's own 502/503/504 alike) and the latency histogram's cumulative bucket counts
+   * ({@code latency[i]} requests took at most {@code latencyBoundsSeconds()[i]}).
+   */
+  public Totals totals() {
+    HistogramSnapshot h = duration.takeSnapshot();
+    CountAtBucket[] counts = h.histogramCounts();
+    double[] bounds = latencyBoundsSeconds();
+    long[] latency = new long[bounds.length];
+    for (CountAtBucket c : counts) {
+      double le = c.bucket(TimeUnit.SECONDS);
+      for (int i = 0; i < bounds.length; i++) {
+        if (Math.abs(bounds[i] - le) < 1e-9) {
+          latency[i] = (long) c.count();
+        }
+      }
+    }
+    long errors = 0;
+    for (int code = 500; code < 600; code++) {
+      Counter c = byStatus.get(code);
+      if (c != null) {
+        errors += (long) c.count();
+      }
+    }
+    return new Totals(h.count(), errors, latency);
+  }
+
+  /** What {@link #totals()} returns: counts since this gateway started. */
+  public record Totals(long requests, long serverErrors, long[] latency) {}
 
   public String host() {
     return host;

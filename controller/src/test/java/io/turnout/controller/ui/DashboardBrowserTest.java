@@ -1,0 +1,197 @@
+package io.turnout.controller.ui;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.turnout.controller.Controller;
+import io.turnout.controller.FakeCluster;
+import io.turnout.controller.StubApp;
+import io.turnout.controller.cli.Cli;
+import io.turnout.controller.rollout.RolloutSettings;
+import io.turnout.gateway.GatewayServer;
+import io.turnout.gateway.config.ConfigFile;
+import io.turnout.gateway.report.FleetReporter;
+import io.turnout.gateway.source.ControllerSnapshotSource;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * The dashboard in Debian's chromium (through chromium-driver): the page renders the host and its
+ * versions, the numbers move while traffic flows, a rollout's steps advance, and when the new
+ * version starts failing the rollback shows up. Leaves {@code target/dashboard.png} (the README's
+ * screenshot) behind.
+ */
+class DashboardBrowserTest {
+  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  private static final String HOST = "shop.example.com";
+
+  @Test
+  void thePageShowsLiveNumbersAndARolloutThatIsRolledBack() throws Exception {
+    assumeTrue(
+        Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+        "chromium and chromium-driver are not installed (.ci/run installs them)");
+    AtomicBoolean trafficOn = new AtomicBoolean(true);
+    try (FakeCluster cluster = new FakeCluster();
+        StubApp blue = StubApp.start("blue", 200);
+        StubApp green = StubApp.start("green", 200)) {
+      cluster.shopApp("100", "0");
+      cluster.slice("shop", "shop-blue", "http", blue.port(), List.of("127.0.0.1"), List.of());
+      cluster.slice("shop", "shop-green", "http", green.port(), List.of("127.0.0.1"), List.of());
+      RolloutSettings fast =
+          RolloutSettings.defaults()
+              .withTimings(
+                  Duration.ofSeconds(4),
+                  Duration.ofSeconds(3),
+                  Duration.ofMillis(300),
+                  Duration.ofMillis(200));
+      try (Controller controller =
+          Controller.start(cluster.client(), Controller.Settings.defaults(0).withRollouts(fast))) {
+        URI url = URI.create("http://127.0.0.1:" + controller.port());
+        GatewayServer gateway =
+            GatewayServer.start(
+                ConfigFile.parse(
+                    "listen: { http: 0, admin: 0, address: 127.0.0.1 }\n"
+                        + "shutdown: { drainDelay: 0s, timeout: 1s }\naccessLog: false\n"),
+                ControllerSnapshotSource.create(
+                    ControllerSnapshotSource.Settings.of(url)
+                        .withBackoff(Duration.ofMillis(50), Duration.ofMillis(500))));
+        FleetReporter reporter =
+            FleetReporter.start(List.of(url), gateway::metrics, Duration.ofMillis(250));
+        Thread traffic =
+            new Thread(
+                () -> {
+                  while (trafficOn.get()) {
+                    try (Socket s = new Socket("127.0.0.1", gateway.httpPort())) {
+                      s.getOutputStream()
+                          .write(
+                              ("GET / HTTP/1.1\r\nHost: " + HOST + "\r\nConnection: close\r\n\r\n")
+                                  .getBytes(StandardCharsets.US_ASCII));
+                      s.getInputStream().readAllBytes();
+                      Thread.sleep(5);
+                    } catch (Exception e) {
+                      // the gateway counts it, or the test is ending
+                    }
+                  }
+                },
+                "test-traffic");
+        ChromeDriver driver = null;
+        try {
+          await().atMost(Duration.ofSeconds(20)).until(() -> gateway.currentSnapshot() != null);
+          traffic.start();
+          driver = startChromium();
+          driver.get(url + "/ui/");
+          JavascriptExecutor js = driver;
+          ChromeDriver d = driver;
+          await()
+              .atMost(Duration.ofSeconds(20))
+              .until(
+                  () ->
+                      !d.findElements(By.cssSelector("[data-host='shop.example.com']")).isEmpty());
+          await()
+              .atMost(Duration.ofSeconds(20))
+              .until(
+                  () ->
+                      ((Number)
+                                  js.executeScript(
+                                      "const h = window.__turnout.last.hosts[0];"
+                                          + "return h.versions.find(v => v.name === 'blue').rps;"))
+                              .doubleValue()
+                          > 0);
+
+          assertEquals(
+              0,
+              turnout(
+                  cluster,
+                  "rollout",
+                  "start",
+                  HOST,
+                  "green",
+                  "--steps",
+                  "10,30,60,100",
+                  "--interval",
+                  "3s",
+                  "--min-requests",
+                  "5",
+                  "--max-p99",
+                  "5s"));
+          await()
+              .atMost(Duration.ofSeconds(40))
+              .until(
+                  () ->
+                      !d.findElements(
+                              By.cssSelector(".rollout[data-phase='Progressing'] .steps span.done"))
+                          .isEmpty());
+          Thread.sleep(1500); // a few more frames on the timeline for the screenshot
+          Path shot = Path.of("target", "dashboard.png");
+          Files.createDirectories(shot.getParent());
+          Files.write(shot, driver.getScreenshotAs(OutputType.BYTES));
+
+          green.answer(500);
+          await()
+              .atMost(Duration.ofSeconds(40))
+              .until(
+                  () -> !d.findElements(By.cssSelector(".rollout[data-phase='Failed']")).isEmpty());
+          String message = d.findElement(By.cssSelector(".rollout .message")).getText();
+          assertTrue(message.contains("rolled back: maxErrorRate"), message);
+          @SuppressWarnings("unchecked")
+          Map<String, Object> frame =
+              (Map<String, Object>) js.executeScript("return window.__turnout.last;");
+          assertTrue(((Number) js.executeScript("return window.__turnout.frames;")).intValue() > 3);
+          assertTrue(frame.get("leader").equals(Boolean.TRUE), frame.toString());
+        } finally {
+          trafficOn.set(false);
+          if (driver != null) {
+            driver.quit();
+          }
+          traffic.join(10_000);
+          reporter.close();
+          gateway.close();
+        }
+      }
+    }
+  }
+
+  private static int turnout(FakeCluster cluster, String... args) {
+    StringWriter out = new StringWriter();
+    return Cli.commandLine(cluster::newClient, new PrintWriter(out), new PrintWriter(out))
+        .execute(args);
+  }
+
+  private static ChromeDriver startChromium() throws Exception {
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM.toFile());
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1100,900",
+        "--user-data-dir=" + Files.createTempDirectory("turnout-chromium"));
+    ChromeDriverService service =
+        new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build();
+    return new ChromeDriver(service, options);
+  }
+}
