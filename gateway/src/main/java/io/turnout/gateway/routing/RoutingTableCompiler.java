@@ -5,6 +5,7 @@ import io.turnout.gateway.config.AffinitySettings;
 import io.turnout.gateway.config.PreviewSettings;
 import io.turnout.gateway.metrics.GatewayMetrics;
 import io.turnout.gateway.snapshot.EndpointSpec;
+import io.turnout.gateway.snapshot.HostNames;
 import io.turnout.gateway.snapshot.HostSpec;
 import io.turnout.gateway.snapshot.RouteSpec;
 import io.turnout.gateway.snapshot.Snapshot;
@@ -15,7 +16,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -56,10 +56,7 @@ final class RoutingTableCompiler {
     Map<List<String>, GatewayMetrics.RouteGaugeRow> gaugeRows = new LinkedHashMap<>();
 
     for (HostSpec hs : snapshot.hosts()) {
-      String name = hs.host().toLowerCase(Locale.ROOT);
-      if (name.length() > 1 && name.endsWith(".")) {
-        name = name.substring(0, name.length() - 1);
-      }
+      String name = HostNames.normalize(hs.host());
       AffinityPolicy policy =
           AffinityPolicy.of(affinityDefaults.overriddenBy(hs.affinity()), preview);
       CompiledHost prevHost = previous == null ? null : previous.hostNamed(name);
@@ -67,10 +64,9 @@ final class RoutingTableCompiler {
       for (RouteSpec rs : hs.routes()) {
         String prefix = SnapshotValidator.normalizePrefix(rs.path());
         CompiledRoute prevRoute = prevHost == null ? null : prevHost.routeWithPrefix(prefix);
-        routes.add(
-            compileRoute(hs.host(), prefix, rs, prevRoute, policy, nowNanos, used, gaugeRows));
+        routes.add(compileRoute(name, prefix, rs, prevRoute, policy, nowNanos, used, gaugeRows));
       }
-      CompiledHost host = new CompiledHost(hs.host(), policy, routes);
+      CompiledHost host = new CompiledHost(name, policy, routes);
       all.add(host);
       if (name.equals("*")) {
         catchAll = host;
