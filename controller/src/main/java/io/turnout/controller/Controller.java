@@ -16,10 +16,21 @@ public interface Controller extends AutoCloseable {
    * @param coalesce how long the reconciler gathers changes before rebuilding (a burst of pod
    *     changes in a rollout becomes one snapshot; the cost is this much added latency)
    * @param server the HTTP port's settings
+   * @param trustedNamespaces namespaces whose Services may claim {@code *} and wildcards like
+   *     {@code *.com} ({@code --trusted-namespaces}); empty: none may
    */
-  record Settings(List<String> namespaces, Duration coalesce, SnapshotServer.Settings server) {
+  record Settings(
+      List<String> namespaces,
+      Duration coalesce,
+      SnapshotServer.Settings server,
+      List<String> trustedNamespaces) {
     public Settings {
       namespaces = List.copyOf(namespaces);
+      trustedNamespaces = List.copyOf(trustedNamespaces);
+    }
+
+    public Settings(List<String> namespaces, Duration coalesce, SnapshotServer.Settings server) {
+      this(namespaces, coalesce, server, List.of());
     }
 
     public static Settings defaults(int port) {
@@ -27,11 +38,15 @@ public interface Controller extends AutoCloseable {
     }
 
     public Settings withNamespaces(List<String> ns) {
-      return new Settings(ns, coalesce, server);
+      return new Settings(ns, coalesce, server, trustedNamespaces);
     }
 
     public Settings withServer(SnapshotServer.Settings s) {
-      return new Settings(namespaces, coalesce, s);
+      return new Settings(namespaces, coalesce, s, trustedNamespaces);
+    }
+
+    public Settings withTrustedNamespaces(List<String> ns) {
+      return new Settings(namespaces, coalesce, server, ns);
     }
   }
 

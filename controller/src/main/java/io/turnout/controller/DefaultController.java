@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.turnout.controller.k8s.EventRecorder;
+import io.turnout.controller.k8s.HostOwnership;
 import io.turnout.controller.k8s.InformerClusterView;
 import io.turnout.controller.k8s.Reconciler;
 import io.turnout.controller.server.SnapshotServer;
@@ -51,7 +52,13 @@ final class DefaultController implements Controller {
             registry);
     Reconciler reconciler =
         Reconciler.create(
-            view, settings.coalesce(), server::publish, events, registry, Clock.systemUTC());
+            view,
+            settings.coalesce(),
+            server::publish,
+            events,
+            registry,
+            Clock.systemUTC(),
+            HostOwnership.trusting(settings.trustedNamespaces()));
     reconcilerRef[0] = reconciler;
     log.info(
         "turnout controller on port {}, watching Services and EndpointSlices in {}",

@@ -37,6 +37,15 @@ final class RunCommand implements Callable<Integer> {
   List<String> namespaces = new ArrayList<>();
 
   @Option(
+      names = "--trusted-namespaces",
+      paramLabel = "NS[,NS...]",
+      split = ",",
+      description =
+          "Namespaces whose Services may claim the catch-all * and wildcards like *.com."
+              + " Default: none.")
+  List<String> trustedNamespaces = new ArrayList<>();
+
+  @Option(
       names = "--coalesce",
       paramLabel = "MILLIS",
       defaultValue = "25",
@@ -62,6 +71,7 @@ final class RunCommand implements Callable<Integer> {
     if (coalesceMillis < 0 || heartbeatSeconds < 1) {
       throw new Cli.Refused("--coalesce must be >= 0 and --heartbeat >= 1");
     }
+    List<String> trusted = TrustedNamespaces.parse(trustedNamespaces);
     KubernetesClient client = clients.get();
     Controller controller =
         Controller.start(
@@ -70,7 +80,8 @@ final class RunCommand implements Callable<Integer> {
                 namespaces,
                 Duration.ofMillis(coalesceMillis),
                 SnapshotServer.Settings.defaults(port)
-                    .withHeartbeat(Duration.ofSeconds(heartbeatSeconds))));
+                    .withHeartbeat(Duration.ofSeconds(heartbeatSeconds)),
+                trusted));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

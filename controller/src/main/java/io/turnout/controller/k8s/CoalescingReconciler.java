@@ -45,6 +45,7 @@ final class CoalescingReconciler implements Reconciler {
   private final Publisher publisher;
   private final RejectionListener listener;
   private final Clock clock;
+  private final HostOwnership ownership;
   private final ScheduledExecutorService thread;
 
   private final Set<String> dirty = ConcurrentHashMap.newKeySet();
@@ -70,8 +71,10 @@ final class CoalescingReconciler implements Reconciler {
       Publisher publisher,
       RejectionListener listener,
       MeterRegistry registry,
-      Clock clock) {
+      Clock clock,
+      HostOwnership ownership) {
     this.view = view;
+    this.ownership = ownership;
     this.coalesceNanos = coalesce.toNanos();
     this.publisher = publisher;
     this.listener = listener;
@@ -181,7 +184,7 @@ final class CoalescingReconciler implements Reconciler {
       List<ServiceRoute> all = new ArrayList<>(routes.size() + deleted.size());
       all.addAll(routes.values());
       all.addAll(deleted.values());
-      SnapshotAssembler.Result assembled = SnapshotAssembler.assemble(all);
+      SnapshotAssembler.Result assembled = SnapshotAssembler.assemble(all, ownership);
       Map<String, Rejection> now = new HashMap<>(translationRejections);
       for (Rejection conflict : assembled.conflicts()) {
         now.put(conflict.key(), conflict);

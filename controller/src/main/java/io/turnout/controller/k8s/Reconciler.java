@@ -39,7 +39,23 @@ public interface Reconciler extends AutoCloseable {
       RejectionListener listener,
       MeterRegistry registry,
       Clock clock) {
-    return new CoalescingReconciler(view, coalesce, publisher, listener, registry, clock);
+    return create(
+        view, coalesce, publisher, listener, registry, clock, HostOwnership.trustingNone());
+  }
+
+  /**
+   * @param ownership which namespaces may claim broad wildcards ({@code --trusted-namespaces})
+   */
+  static Reconciler create(
+      ClusterView view,
+      Duration coalesce,
+      Publisher publisher,
+      RejectionListener listener,
+      MeterRegistry registry,
+      Clock clock,
+      HostOwnership ownership) {
+    return new CoalescingReconciler(
+        view, coalesce, publisher, listener, registry, clock, ownership);
   }
 
   /**
