@@ -38,11 +38,6 @@ public record ServiceRoute(
     endpoints = List.copyOf(endpoints);
   }
 
-  /** The namespace of the Service. */
-  public String namespace() {
-    return key.substring(0, key.indexOf('/'));
-  }
-
   /** This route after its Service was deleted: weight 0, no longer takes part in equal shares. */
   public ServiceRoute asDeleted() {
     return new ServiceRoute(

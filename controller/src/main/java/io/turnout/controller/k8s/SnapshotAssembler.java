@@ -58,7 +58,7 @@ public final class SnapshotAssembler {
     sorted.sort(
         Comparator.comparing((ServiceRoute r) -> !r.live()).thenComparing(ServiceRoute::key));
 
-    HostOwnership.Decision hostOwners = ownership.decide(claimsOf(sorted));
+    HostOwnership.Decision hostOwners = ownership.decide(ServiceClaims.of(sorted));
     Map<String, String> owners = new HashMap<>();
     List<Rejection> conflicts = new ArrayList<>();
     // host -> path -> routes (TreeMaps: sorted output)
@@ -67,10 +67,10 @@ public final class SnapshotAssembler {
       if (!route.live() && route.endpoints().isEmpty()) {
         continue; // nothing left to drain
       }
-      HostOwnership.Refusal refused = hostOwners.refusal(refOf(route));
+      Rejection refused = ServiceClaims.refusal(hostOwners, route);
       if (refused != null) {
         if (route.live()) {
-          conflicts.add(new Rejection(route.key(), kindOf(refused), refused.message()));
+          conflicts.add(refused);
         }
         continue;
       }
@@ -132,32 +132,6 @@ public final class SnapshotAssembler {
     }
     out.sort(Comparator.comparing(VersionSpec::name));
     return out;
-  }
-
-  private static List<HostOwnership.Claim> claimsOf(List<ServiceRoute> routes) {
-    List<HostOwnership.Claim> claims = new ArrayList<>();
-    for (ServiceRoute route : routes) {
-      if (route.live() || !route.endpoints().isEmpty()) {
-        for (String host : route.hosts()) {
-          claims.add(new HostOwnership.Claim(host, route.created(), refOf(route)));
-        }
-      }
-    }
-    return claims;
-  }
-
-  private static HostOwnership.ObjectRef refOf(ServiceRoute route) {
-    String key = route.key();
-    int slash = key.indexOf('/');
-    return new HostOwnership.ObjectRef(
-        "Service", key.substring(0, slash), key.substring(slash + 1));
-  }
-
-  private static Kind kindOf(HostOwnership.Refusal refusal) {
-    return switch (refusal.reason()) {
-      case HOST_OWNED -> Kind.HOST_OWNED;
-      case UNTRUSTED_WILDCARD -> Kind.UNTRUSTED_WILDCARD;
-    };
   }
 
   private static String slot(String host, ServiceRoute route) {
