@@ -19,18 +19,22 @@ public interface Controller extends AutoCloseable {
    *     changes in a rollout becomes one snapshot; the cost is this much added latency)
    * @param server the HTTP port's settings
    * @param rollouts leader election and the rollout engine
+   * @param trustedNamespaces namespaces whose Services may claim {@code *} and wildcards like
+   *     {@code *.com} ({@code --trusted-namespaces}); empty: none may
    */
   record Settings(
       List<String> namespaces,
       Duration coalesce,
       SnapshotServer.Settings server,
-      RolloutSettings rollouts) {
+      RolloutSettings rollouts,
+      List<String> trustedNamespaces) {
     public Settings {
       namespaces = List.copyOf(namespaces);
+      trustedNamespaces = List.copyOf(trustedNamespaces);
     }
 
     public Settings(List<String> namespaces, Duration coalesce, SnapshotServer.Settings server) {
-      this(namespaces, coalesce, server, RolloutSettings.defaults());
+      this(namespaces, coalesce, server, RolloutSettings.defaults(), List.of());
     }
 
     public static Settings defaults(int port) {
@@ -38,15 +42,19 @@ public interface Controller extends AutoCloseable {
     }
 
     public Settings withNamespaces(List<String> ns) {
-      return new Settings(ns, coalesce, server, rollouts);
+      return new Settings(ns, coalesce, server, rollouts, trustedNamespaces);
     }
 
     public Settings withServer(SnapshotServer.Settings s) {
-      return new Settings(namespaces, coalesce, s, rollouts);
+      return new Settings(namespaces, coalesce, s, rollouts, trustedNamespaces);
     }
 
     public Settings withRollouts(RolloutSettings r) {
-      return new Settings(namespaces, coalesce, server, r);
+      return new Settings(namespaces, coalesce, server, r, trustedNamespaces);
+    }
+
+    public Settings withTrustedNamespaces(List<String> ns) {
+      return new Settings(namespaces, coalesce, server, rollouts, ns);
     }
   }
 

@@ -8,6 +8,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.turnout.controller.fleet.FleetStats;
 import io.turnout.controller.k8s.DrainAnnotationWriter;
 import io.turnout.controller.k8s.EventRecorder;
+import io.turnout.controller.k8s.HostOwnership;
 import io.turnout.controller.k8s.InformerClusterView;
 import io.turnout.controller.k8s.Reconciler;
 import io.turnout.controller.rollout.LeaderLease;
@@ -87,7 +88,8 @@ final class DefaultController implements Controller {
             events,
             registry,
             Clock.systemUTC(),
-            drainStamps);
+            drainStamps,
+            HostOwnership.trusting(settings.trustedNamespaces()));
     reconcilerRef[0] = reconciler;
     log.info(
         "turnout controller on port {}, watching Services and EndpointSlices in {}",

@@ -142,7 +142,7 @@ class ControllerSnapshotTest {
         List.of(
             shop(version("blue", 90, "10.0.0.1", "10.0.0.2"), version("green", 10, "10.0.1.1"))));
     cluster.annotate("shop", "shop-blue", "turnout.io/weight", null);
-    cluster.annotate("shop", "shop-green", "turnout.io/weight", "0");
+    cluster.annotate("shop", "shop-green", "turnout.io/weight", null);
     awaitHosts(
         List.of(shop(version("blue", 1, "10.0.0.1", "10.0.0.2"), version("green", 1, "10.0.1.1"))));
   }

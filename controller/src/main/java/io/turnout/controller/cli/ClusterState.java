@@ -9,11 +9,11 @@ import io.turnout.controller.k8s.ServiceRoute;
 import io.turnout.controller.k8s.ServiceTranslator;
 import io.turnout.controller.k8s.SnapshotAssembler;
 import io.turnout.controller.k8s.Translation;
+import io.turnout.gateway.snapshot.HostNames;
 import io.turnout.gateway.snapshot.HostSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -76,7 +76,7 @@ final class ClusterState {
    * a bad weight is still found, so {@code turnout weight} can fix it).
    */
   List<Service> servicesOfHost(String host) {
-    String wanted = host.trim().toLowerCase(Locale.ROOT);
+    String wanted = HostNames.normalize(host.trim());
     List<Service> out = new ArrayList<>();
     for (Service svc : services) {
       Map<String, String> a = svc.getMetadata().getAnnotations();
@@ -84,7 +84,7 @@ final class ClusterState {
         continue;
       }
       for (String h : a.get(Annotations.HOST).split(",")) {
-        if (h.trim().toLowerCase(Locale.ROOT).equals(wanted)) {
+        if (HostNames.normalize(h.trim()).equals(wanted)) {
           out.add(svc);
           break;
         }

@@ -39,6 +39,15 @@ final class RunCommand implements Callable<Integer> {
   List<String> namespaces = new ArrayList<>();
 
   @Option(
+      names = "--trusted-namespaces",
+      paramLabel = "NS[,NS...]",
+      split = ",",
+      description =
+          "Namespaces whose Services may claim the catch-all * and wildcards like *.com."
+              + " Default: none.")
+  List<String> trustedNamespaces = new ArrayList<>();
+
+  @Option(
       names = "--coalesce",
       paramLabel = "MILLIS",
       defaultValue = "25",
@@ -84,6 +93,7 @@ final class RunCommand implements Callable<Integer> {
     if (coalesceMillis < 0 || heartbeatSeconds < 1) {
       throw new Cli.Refused("--coalesce must be >= 0 and --heartbeat >= 1");
     }
+    List<String> trusted = TrustedNamespaces.parse(trustedNamespaces);
     KubernetesClient client = clients.get();
     Controller controller =
         Controller.start(
@@ -93,7 +103,8 @@ final class RunCommand implements Callable<Integer> {
                 Duration.ofMillis(coalesceMillis),
                 SnapshotServer.Settings.defaults(port)
                     .withHeartbeat(Duration.ofSeconds(heartbeatSeconds)),
-                rollouts()));
+                rollouts(),
+                trusted));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

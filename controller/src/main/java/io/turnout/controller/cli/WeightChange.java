@@ -101,8 +101,12 @@ public final class WeightChange {
         }
       }
     }
+    // Highest weights first: "blue=0 green=100" must not pass through blue 0 / green 0, where
+    // every version is dark and the host answers 503 until the second write lands.
+    List<Map.Entry<String, Integer>> order = new ArrayList<>(target.entrySet());
+    order.sort(Map.Entry.<String, Integer>comparingByValue().reversed());
     int written = 0;
-    for (Map.Entry<String, Integer> e : target.entrySet()) {
+    for (Map.Entry<String, Integer> e : order) {
       for (Service s : byVersion.get(e.getKey())) {
         String key = ServiceTranslator.keyOf(s);
         Map<String, String> a = s.getMetadata().getAnnotations();

@@ -47,6 +47,7 @@ final class CoalescingReconciler implements Reconciler {
   private final RejectionListener listener;
   private final Clock clock;
   private final DrainLedger drains;
+  private final HostOwnership ownership;
   private final ScheduledExecutorService thread;
 
   private final Set<String> dirty = ConcurrentHashMap.newKeySet();
@@ -73,9 +74,11 @@ final class CoalescingReconciler implements Reconciler {
       RejectionListener listener,
       MeterRegistry registry,
       Clock clock,
-      DrainStampWriter drainStamps) {
+      DrainStampWriter drainStamps,
+      HostOwnership ownership) {
     this.view = view;
     this.drains = new DrainLedger(view, drainStamps, clock);
+    this.ownership = ownership;
     this.coalesceNanos = coalesce.toNanos();
     this.publisher = publisher;
     this.listener = listener;
@@ -185,7 +188,7 @@ final class CoalescingReconciler implements Reconciler {
       List<ServiceRoute> all = new ArrayList<>(routes.size() + deleted.size());
       all.addAll(routes.values());
       all.addAll(deleted.values());
-      SnapshotAssembler.Result assembled = SnapshotAssembler.assemble(all);
+      SnapshotAssembler.Result assembled = SnapshotAssembler.assemble(all, ownership);
       Map<String, Rejection> now = new HashMap<>(translationRejections);
       for (Rejection conflict : assembled.conflicts()) {
         now.put(conflict.key(), conflict);

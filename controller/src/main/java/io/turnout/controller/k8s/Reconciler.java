@@ -39,7 +39,15 @@ public interface Reconciler extends AutoCloseable {
       RejectionListener listener,
       MeterRegistry registry,
       Clock clock) {
-    return create(view, coalesce, publisher, listener, registry, clock, DrainStampWriter.none());
+    return create(
+        view,
+        coalesce,
+        publisher,
+        listener,
+        registry,
+        clock,
+        DrainStampWriter.none(),
+        HostOwnership.trustingNone());
   }
 
   /**
@@ -54,8 +62,33 @@ public interface Reconciler extends AutoCloseable {
       MeterRegistry registry,
       Clock clock,
       DrainStampWriter drainStamps) {
+    return create(
+        view,
+        coalesce,
+        publisher,
+        listener,
+        registry,
+        clock,
+        drainStamps,
+        HostOwnership.trustingNone());
+  }
+
+  /**
+   * @param clock seeds versions (see {@link #nextVersion}) and stamps drains
+   * @param drainStamps where each version's drain stamp is kept across controller restarts
+   * @param ownership which namespaces may claim broad wildcards ({@code --trusted-namespaces})
+   */
+  static Reconciler create(
+      ClusterView view,
+      Duration coalesce,
+      Publisher publisher,
+      RejectionListener listener,
+      MeterRegistry registry,
+      Clock clock,
+      DrainStampWriter drainStamps,
+      HostOwnership ownership) {
     return new CoalescingReconciler(
-        view, coalesce, publisher, listener, registry, clock, drainStamps);
+        view, coalesce, publisher, listener, registry, clock, drainStamps, ownership);
   }
 
   /**

@@ -15,7 +15,11 @@ public record Rejection(String key, Kind kind, String message) {
     WEIGHT("InvalidWeight"),
     PATH("InvalidPath"),
     PORT("InvalidPort"),
-    CONFLICT("ConflictingVersion");
+    CONFLICT("ConflictingVersion"),
+    /** A host that another namespace owns ({@link HostOwnership}). */
+    HOST_OWNED("HostOwnedByAnotherNamespace"),
+    /** {@code *} or a wildcard like {@code *.com} from a namespace that is not trusted. */
+    UNTRUSTED_WILDCARD("UntrustedWildcard");
 
     private final String eventReason;
 
@@ -28,9 +32,9 @@ public record Rejection(String key, Kind kind, String message) {
       return eventReason;
     }
 
-    /** The metric tag value. */
+    /** The metric tag value ({@code host-owned}). */
     public String tag() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+      return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
   }
 }

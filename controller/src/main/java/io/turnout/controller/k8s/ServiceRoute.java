@@ -1,6 +1,7 @@
 package io.turnout.controller.k8s;
 
 import io.turnout.gateway.snapshot.EndpointSpec;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -8,20 +9,27 @@ import java.util.List;
  * its {@code hosts}.
  *
  * @param key {@code namespace/name} of the Service
- * @param hosts lower-cased host names (exact or {@code *.suffix} wildcards), sorted, distinct
+ * @param created the Service's creationTimestamp (null if unknown): the oldest claim on a host
+ *     decides which namespace owns it ({@link HostOwnership})
+ * @param hosts {@linkplain io.turnout.gateway.snapshot.HostNames normalised} host names (exact or
+ *     {@code *.suffix} wildcards), sorted, distinct
  * @param path normalized path prefix ({@code /api/} becomes {@code /api})
  * @param version version name
  * @param weight the annotated weight (0 when absent)
+ * @param weighted true when the Service has a {@code turnout.io/weight} annotation (an explicit
+ *     {@code "0"} is dark; equal shares need a route where no Service has one)
  * @param live false for a deleted Service kept only so that gateways can drain it
  * @param endpoints ready endpoints (pod IP and target port), sorted, distinct
  * @param portName the Service port's name ("" when unnamed), to find the target port in slices
  */
 public record ServiceRoute(
     String key,
+    Instant created,
     List<String> hosts,
     String path,
     String version,
     int weight,
+    boolean weighted,
     boolean live,
     List<EndpointSpec> endpoints,
     String portName) {
@@ -32,11 +40,13 @@ public record ServiceRoute(
 
   /** This route after its Service was deleted: weight 0, no longer takes part in equal shares. */
   public ServiceRoute asDeleted() {
-    return new ServiceRoute(key, hosts, path, version, 0, false, endpoints, portName);
+    return new ServiceRoute(
+        key, created, hosts, path, version, 0, weighted, false, endpoints, portName);
   }
 
   /** The same route with other endpoints. */
   public ServiceRoute withEndpoints(List<EndpointSpec> newEndpoints) {
-    return new ServiceRoute(key, hosts, path, version, weight, live, newEndpoints, portName);
+    return new ServiceRoute(
+        key, created, hosts, path, version, weight, weighted, live, newEndpoints, portName);
   }
 }

@@ -7,14 +7,17 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.turnout.controller.k8s.Rejection.Kind;
 import io.turnout.gateway.snapshot.EndpointSpec;
+import io.turnout.gateway.snapshot.HostNames;
 import io.turnout.gateway.snapshot.HostSpec;
 import io.turnout.gateway.snapshot.RouteSpec;
 import io.turnout.gateway.snapshot.SnapshotValidator;
 import io.turnout.gateway.snapshot.VersionSpec;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
@@ -63,7 +66,7 @@ public final class ServiceTranslator {
 
     List<String> hosts = new ArrayList<>();
     for (String raw : annotations.get(Annotations.HOST).split(",", -1)) {
-      String host = raw.trim().toLowerCase(Locale.ROOT);
+      String host = HostNames.normalize(raw.trim());
       String problem = hostProblem(host);
       if (problem != null) {
         return reject(key, Kind.HOST, Annotations.HOST + " '" + raw.trim() + "' " + problem);
@@ -118,7 +121,31 @@ public final class ServiceTranslator {
     String portName = port.getName() == null ? "" : port.getName();
     return new Translation.Accepted(
         new ServiceRoute(
-            key, hosts, path, version, weight, true, readyEndpoints(portName, slices), portName));
+            key,
+            createdAt(service),
+            hosts,
+            path,
+            version,
+            weight,
+            weightText != null,
+            true,
+            readyEndpoints(portName, slices),
+            portName));
+  }
+
+  /**
+   * The Service's creationTimestamp, or null when absent or unreadable (it then counts as newest).
+   */
+  static Instant createdAt(Service service) {
+    String text = service.getMetadata().getCreationTimestamp();
+    if (text == null) {
+      return null;
+    }
+    try {
+      return OffsetDateTime.parse(text).toInstant();
+    } catch (DateTimeParseException e) {
+      return null;
+    }
   }
 
   /**

@@ -170,13 +170,16 @@ class TranslationTest {
     assertEquals(Translation.IGNORED, ServiceTranslator.translate(svc("db", Map.of()), List.of()));
   }
 
+  /** A live route; weight 0 here stands for "no turnout.io/weight annotation". */
   private static ServiceRoute route(String key, String version, int weight, String... ips) {
     return new ServiceRoute(
         key,
+        null,
         List.of("shop.example.com"),
         "/",
         version,
         weight,
+        weight > 0,
         true,
         java.util.Arrays.stream(ips).map(ip -> new EndpointSpec(ip, 80)).toList(),
         "http");

@@ -7,6 +7,7 @@ import io.turnout.gateway.config.AssetSettings;
 import io.turnout.gateway.config.PreviewSettings;
 import io.turnout.gateway.metrics.GatewayMetrics;
 import io.turnout.gateway.snapshot.EndpointSpec;
+import io.turnout.gateway.snapshot.HostNames;
 import io.turnout.gateway.snapshot.HostSpec;
 import io.turnout.gateway.snapshot.RouteSpec;
 import io.turnout.gateway.snapshot.Snapshot;
@@ -17,7 +18,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -62,10 +62,7 @@ final class RoutingTableCompiler {
     Map<List<String>, GatewayMetrics.RouteGaugeRow> gaugeRows = new LinkedHashMap<>();
 
     for (HostSpec hs : snapshot.hosts()) {
-      String name = hs.host().toLowerCase(Locale.ROOT);
-      if (name.length() > 1 && name.endsWith(".")) {
-        name = name.substring(0, name.length() - 1);
-      }
+      String name = HostNames.normalize(hs.host());
       AffinityPolicy policy =
           AffinityPolicy.of(affinityDefaults.overriddenBy(hs.affinity()), preview);
       CompiledHost prevHost = previous == null ? null : previous.hostNamed(name);
@@ -73,11 +70,10 @@ final class RoutingTableCompiler {
       for (RouteSpec rs : hs.routes()) {
         String prefix = SnapshotValidator.normalizePrefix(rs.path());
         CompiledRoute prevRoute = prevHost == null ? null : prevHost.routeWithPrefix(prefix);
-        routes.add(
-            compileRoute(hs.host(), prefix, rs, prevRoute, policy, nowNanos, used, gaugeRows));
+        routes.add(compileRoute(name, prefix, rs, prevRoute, policy, nowNanos, used, gaugeRows));
       }
       AssetPolicy assets = AssetPolicy.of(assetDefaults.overriddenBy(hs.assets()));
-      CompiledHost host = new CompiledHost(hs.host(), policy, assets, routes);
+      CompiledHost host = new CompiledHost(name, policy, assets, routes);
       all.add(host);
       if (name.equals("*")) {
         catchAll = host;

@@ -5,7 +5,6 @@ import io.turnout.gateway.config.ConfigException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -19,7 +18,7 @@ public final class SnapshotValidator {
 
   private static final Pattern HOST_LABELS =
       Pattern.compile(
-          "(\\*\\.)?([A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?)(\\.[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?)*\\.?");
+          "(\\*\\.)?([A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?)(\\.[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?)*");
 
   /** RFC 6265 cookie-name: an HTTP token. */
   private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
@@ -50,13 +49,20 @@ public final class SnapshotValidator {
         problems.add(hp + ": must not be null");
         continue;
       }
-      if (host.host() == null || host.host().isBlank()) {
+      // Checked and compared as normalised: "Shop.example.com." is "shop.example.com".
+      String name = HostNames.normalize(host.host());
+      if (name == null || name.isBlank()) {
         problems.add(hp + ".host: is required");
-      } else if (!host.host().equals("*") && !HOST_LABELS.matcher(host.host()).matches()) {
+      } else if (!name.equals("*") && !HOST_LABELS.matcher(name).matches()) {
         problems.add(
             hp + ".host: '" + host.host() + "' is not a host name, *.suffix wildcard or *");
-      } else if (!seenHosts.add(host.host().toLowerCase(Locale.ROOT))) {
-        problems.add(hp + ".host: '" + host.host() + "' appears more than once");
+      } else if (!seenHosts.add(name)) {
+        problems.add(
+            hp
+                + ".host: '"
+                + host.host()
+                + "' appears more than once"
+                + (name.equals(host.host()) ? "" : " (as " + name + ")"));
       }
       if (host.routes().isEmpty()) {
         problems.add(hp + ".routes: needs at least one route");
