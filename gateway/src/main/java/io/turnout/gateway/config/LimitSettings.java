@@ -15,6 +15,13 @@ import java.time.Duration;
  * @param maxConnections concurrent client connections; more are closed at accept (default 10000)
  * @param bodyReadTimeout longest wait for the next piece of a request body while the gateway is
  *     ready to read it; exceeded gets 408, or a close once the response began (default 30s)
+ * @param sendTimeout longest a client may leave response bytes unread: the gateway has data queued
+ *     for the client and the client's socket takes none of it for this long (checked once per
+ *     period, so the cut comes between one and two periods after the client's last read). Then the
+ *     client connection is reset and the upstream connection closed, never returned to the pool. 0
+ *     means no limit (default 60s)
+ * @param tunnelIdleTimeout a WebSocket (after its 101) with no byte in either direction for this
+ *     long is closed on both sides. 0 means no limit (default 1h)
  */
 public record LimitSettings(
     Integer maxUriLength,
@@ -23,9 +30,11 @@ public record LimitSettings(
     Duration headerReadTimeout,
     Duration keepAliveTimeout,
     Integer maxConnections,
-    Duration bodyReadTimeout) {
+    Duration bodyReadTimeout,
+    Duration sendTimeout,
+    Duration tunnelIdleTimeout) {
   public static final LimitSettings DEFAULTS =
-      new LimitSettings(null, null, null, null, null, null, null);
+      new LimitSettings(null, null, null, null, null, null, null, null, null);
 
   public LimitSettings {
     maxUriLength = maxUriLength == null ? 8192 : maxUriLength;
@@ -35,5 +44,7 @@ public record LimitSettings(
     keepAliveTimeout = keepAliveTimeout == null ? Duration.ofSeconds(60) : keepAliveTimeout;
     maxConnections = maxConnections == null ? 10_000 : maxConnections;
     bodyReadTimeout = bodyReadTimeout == null ? Duration.ofSeconds(30) : bodyReadTimeout;
+    sendTimeout = sendTimeout == null ? Duration.ofSeconds(60) : sendTimeout;
+    tunnelIdleTimeout = tunnelIdleTimeout == null ? Duration.ofHours(1) : tunnelIdleTimeout;
   }
 }
