@@ -253,6 +253,18 @@ class ChartVariantsTest {
         Durations.parse((String) r.value("gateway.config.shutdown.timeout")),
         config.shutdown().timeout());
     assertEquals(r.value("gateway.config.affinity.cookie"), config.affinity().cookie());
+    assertEquals(
+        Durations.parse((String) r.value("gateway.config.limits.sendTimeout")),
+        config.limits().sendTimeout());
+    assertEquals(
+        Durations.parse((String) r.value("gateway.config.limits.tunnelIdleTimeout")),
+        config.limits().tunnelIdleTimeout());
+    assertEquals(
+        Durations.parse((String) r.value("gateway.config.upstream.readTimeout")),
+        config.upstream().readTimeout());
+    assertEquals(
+        Durations.parse((String) r.value("gateway.config.upstream.sendTimeout")),
+        config.upstream().sendTimeout());
     assertTrue(config.hosts().isEmpty(), "routes come from the controller");
     String token = (String) r.value("gateway.config.preview.token");
     assertEquals(token.isEmpty() ? null : token, config.preview().token());
