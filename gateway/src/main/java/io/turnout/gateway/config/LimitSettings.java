@@ -16,10 +16,10 @@ import java.time.Duration;
  * @param bodyReadTimeout longest wait for the next piece of a request body while the gateway is
  *     ready to read it; exceeded gets 408, or a close once the response began (default 30s)
  * @param sendTimeout longest a client may leave response bytes unread: the gateway has data queued
- *     for the client and the client's socket takes none of it for this long (checked once per
- *     period, so the cut comes between one and two periods after the client's last read). Then the
- *     client connection is reset and the upstream connection closed, never returned to the pool. 0
- *     means no limit (default 60s)
+ *     for the client and the client's socket takes none of it for this long (checked every quarter
+ *     period, so the cut comes at most a quarter period late). Then the client connection is reset
+ *     and the upstream connection closed, never returned to the pool. 0 means no limit (default
+ *     60s)
  * @param tunnelIdleTimeout a WebSocket (after its 101) with no byte in either direction for this
  *     long is closed on both sides. 0 means no limit (default 1h)
  */

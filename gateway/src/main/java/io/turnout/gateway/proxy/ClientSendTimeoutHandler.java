@@ -14,10 +14,16 @@ import io.netty.channel.ChannelHandlerContext;
  * <p>Cost: a flush that the socket took whole costs one field read. A flush that leaves bytes
  * queued starts the clock and arms the connection's one {@link LazyTimer} if it is not armed; the
  * timer, when it runs, looks at the outbound buffer ({@link OutboundProgress}): nothing queued any
- * more, the clock stops; bytes were taken since the last look, the clock restarts; else, once the
- * clock reaches the limit, the connection is reset. A client reading steadily through a large
- * response thus costs one timer run per period, and a client that never reads again is cut between
- * one and two periods after its last read (exactly one when it never read at all).
+ * more, the clock stops and the timer lapses; bytes were taken since the last look, the clock
+ * restarts; else, once the clock reaches the limit, the connection is reset. While bytes stay
+ * queued it looks every quarter period, so a client reading slowly through a large response costs
+ * four timer runs per period, and one that stops reading is cut between one and one and a quarter
+ * periods after the socket last took a byte.
+ *
+ * <p>"Took a byte" is what the gateway can see: the kernel's send buffer accepting more. A client
+ * that reads slowly frees that buffer slowly, and the kernel wakes the writer only once a good part
+ * of it is free; a client reading less than about a third of the send buffer (some MiB on Linux)
+ * per period looks stalled. nginx's {@code send_timeout} measures the same way.
  *
  * <p>Confined to the connection's event loop.
  */
@@ -70,7 +76,7 @@ final class ClientSendTimeoutHandler extends ChannelDuplexHandler {
   private void startClock() {
     stalledSince = timer.now();
     progress.mark(ctx.channel());
-    timer.runBy(stalledSince + timeoutNanos);
+    timer.runBy(stalledSince + timeoutNanos / 4);
   }
 
   private void check() {
@@ -88,6 +94,8 @@ final class ClientSendTimeoutHandler extends ChannelDuplexHandler {
       AbortiveClose.reset(ctx.channel());
       return;
     }
-    timer.runBy(stalledSince + timeoutNanos);
+    // Look again within a quarter period: progress is only seen when the timer looks, so the
+    // last read is known to within that, and the cut comes at most a quarter period late.
+    timer.runBy(Math.min(stalledSince + timeoutNanos, now + timeoutNanos / 4));
   }
 }

@@ -118,7 +118,7 @@ final class UpstreamTimeoutHandler extends ChannelDuplexHandler {
       } else if (stalledSince == 0) {
         stalledSince = timer.now();
         progress.mark(ctx.channel());
-        timer.runBy(stalledSince + sendNanos);
+        timer.runBy(stalledSince + sendNanos / 4);
       }
     }
     ctx.fireChannelWritabilityChanged();
@@ -163,7 +163,9 @@ final class UpstreamTimeoutHandler extends ChannelDuplexHandler {
           fire(UpstreamTimeout.SEND);
           return;
         }
-        next = Math.min(next, stalledSince + sendNanos);
+        // Progress is seen only when the timer looks: look every quarter period (as
+        // ClientSendTimeoutHandler does) so the cut comes at most that late.
+        next = Math.min(next, Math.min(stalledSince + sendNanos, now + sendNanos / 4));
       }
     }
     if (next != Long.MAX_VALUE) {

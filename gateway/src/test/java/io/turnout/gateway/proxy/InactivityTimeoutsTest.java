@@ -55,12 +55,18 @@ class InactivityTimeoutsTest {
           .write(
               ("GET /bytes?n=" + body + " HTTP/1.1\r\nHost: x\r\n\r\n")
                   .getBytes(StandardCharsets.US_ASCII));
+      long start = System.nanoTime();
       await().atMost(Duration.ofSeconds(10)).until(() -> app.openConnections() == 1);
       // The client reads nothing from here on: the gateway must let go of both sides.
       await().atMost(Duration.ofSeconds(20)).until(() -> app.openConnections() == 0);
+      long upstreamReleased = System.nanoTime() - start;
       await()
           .atMost(Duration.ofSeconds(10))
           .until(() -> gw.server().proxy().openConnections() == 0);
+      System.out.printf(
+          "cost: client stops reading a 256 MiB response (sendTimeout 500ms): upstream connection"
+              + " closed %d ms after the request, client connection %d ms%n",
+          upstreamReleased / 1_000_000, (System.nanoTime() - start) / 1_000_000);
       client.setSoTimeout(10000);
       assertTrue(drain(client.getInputStream()) < body, "the response must not look complete");
     }
@@ -96,11 +102,15 @@ class InactivityTimeoutsTest {
             GatewayFixture.start(
                 "upstream: { readTimeout: 300ms, responseTimeout: 0s }\n"
                     + ROUTES.formatted(app.endpoint()))) {
+      long start = System.nanoTime();
       RawHttp.Exchange ex =
           RawHttp.exchange(
               gw.httpPort(),
               "GET /slow?ms=20000 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
               15000);
+      System.out.printf(
+          "cost: upstream silent before its head (readTimeout 300ms): %d after %d ms%n",
+          ex.status(), (System.nanoTime() - start) / 1_000_000);
       assertEquals(504, ex.status(), ex.response());
       assertTrue(ex.body().contains("silent"), ex.body());
       assertTrue(ex.closed());
@@ -115,9 +125,14 @@ class InactivityTimeoutsTest {
         GatewayFixture gw =
             GatewayFixture.start(
                 "upstream: { readTimeout: 300ms }\n" + ROUTES.formatted(app.endpoint()))) {
+      long start = System.nanoTime();
       RawHttp.Exchange chunked =
           RawHttp.exchange(
               gw.httpPort(), "GET /stall?n=1000&chunked=1 HTTP/1.1\r\nHost: x\r\n\r\n", 15000);
+      System.out.printf(
+          "cost: upstream silent mid-body (readTimeout 300ms): client cut %d ms after the"
+              + " request, %d body bytes of a chunked response, no last chunk%n",
+          (System.nanoTime() - start) / 1_000_000, chunked.body().length());
       assertEquals(200, chunked.status(), chunked.head());
       assertTrue(chunked.closed(), "cut by the gateway, not by the test's read timeout");
       assertFalse(chunked.body().endsWith("0\r\n\r\n"), "no terminating chunk after a cut");
@@ -161,8 +176,13 @@ class InactivityTimeoutsTest {
       uploader.setDaemon(true);
       uploader.start();
       try (Socket accepted = deaf.accept()) { // and never read from until the gateway gives up
+        long start = System.nanoTime();
         client.setSoTimeout(20000);
         RawHttp.Exchange ex = RawHttp.readUntilClosed(client.getInputStream());
+        System.out.printf(
+            "cost: upstream stops taking a 1 GiB upload (sendTimeout 500ms): %d %d ms after it"
+                + " accepted the connection%n",
+            ex.status(), (System.nanoTime() - start) / 1_000_000);
         assertEquals(504, ex.status(), ex.head());
         assertTrue(ex.body().contains("stopped taking the request body"), ex.body());
         accepted.setSoTimeout(10000);
@@ -213,7 +233,12 @@ class InactivityTimeoutsTest {
       }
       assertFalse(ended.isDone(), "closed while busy: " + ended.getNow(null));
       // Then silence.
-      ended.get(15, TimeUnit.SECONDS);
+      long start = System.nanoTime();
+      String how = ended.get(15, TimeUnit.SECONDS);
+      System.out.printf(
+          "cost: silent WebSocket (tunnelIdleTimeout 600ms): closed 150 + %d ms after the last frame"
+              + " (client saw: %s)%n",
+          (System.nanoTime() - start) / 1_000_000, how);
       await().atMost(Duration.ofSeconds(10)).until(() -> ws.openConnections() == 0);
       socket.abort();
     }
