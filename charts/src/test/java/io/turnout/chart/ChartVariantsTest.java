@@ -256,6 +256,18 @@ class ChartVariantsTest {
     assertEquals(
         r.value("gateway.config.limits.allowUnderscoresInHeaders"),
         config.limits().allowUnderscoresInHeaders());
+    assertEquals(
+        Durations.parse((String) r.value("gateway.config.limits.sendTimeout")),
+        config.limits().sendTimeout());
+    assertEquals(
+        Durations.parse((String) r.value("gateway.config.limits.tunnelIdleTimeout")),
+        config.limits().tunnelIdleTimeout());
+    assertEquals(
+        Durations.parse((String) r.value("gateway.config.upstream.readTimeout")),
+        config.upstream().readTimeout());
+    assertEquals(
+        Durations.parse((String) r.value("gateway.config.upstream.sendTimeout")),
+        config.upstream().sendTimeout());
     assertTrue(config.hosts().isEmpty(), "routes come from the controller");
     String token = (String) r.value("gateway.config.preview.token");
     assertEquals(token.isEmpty() ? null : token, config.preview().token());

@@ -45,6 +45,8 @@ class ValuesSchemaTest {
     "gateway.service.type, Ingress",
     "gateway.config.listen.admin, 70000",
     "gateway.image.digest, latest",
+    "gateway.config.upstream.readTimeout, -1s",
+    "gateway.config.limits.tunnelIdleTimeout, forever",
   })
   void invalidValueIsRejected(String key, String value) {
     Exception e = assertThrows(Exception.class, () -> TurnoutChart.render(Map.of(key, value)));

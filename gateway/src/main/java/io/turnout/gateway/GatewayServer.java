@@ -2,14 +2,10 @@ package io.turnout.gateway;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.timeout.IdleStateHandler;
+import io.turnout.gateway.admin.AdminChannelInitializer;
 import io.turnout.gateway.admin.AdminHandler;
 import io.turnout.gateway.config.GatewayConfig;
 import io.turnout.gateway.metrics.GatewayMetrics;
@@ -92,16 +88,7 @@ public final class GatewayServer implements AutoCloseable {
               .group(admin)
               .channel(transport.serverChannel())
               .childHandler(
-                  new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                      ch.pipeline()
-                          .addLast(new IdleStateHandler(0, 0, 60, TimeUnit.SECONDS))
-                          .addLast(new HttpServerCodec())
-                          .addLast(new HttpObjectAggregator(8192))
-                          .addLast(adminHandler);
-                    }
-                  })
+                  new AdminChannelInitializer(adminHandler, config.limits().keepAliveTimeout()))
               .bind(config.listen().address(), config.listen().admin())
               .sync()
               .channel();

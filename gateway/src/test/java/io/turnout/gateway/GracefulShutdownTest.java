@@ -60,6 +60,19 @@ class GracefulShutdownTest {
       AtomicLong readyFailedAt = new AtomicLong();
       AtomicLong listenerClosedAt = new AtomicLong();
 
+      // A load balancer sends nothing to a pod before it is ready. The port is known a moment
+      // before the first snapshot is applied; a poller that saw that moment's 503 would take it
+      // for the shutdown (on a loaded machine it did, every time).
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  client
+                          .send(
+                              HttpRequest.newBuilder(readyz).timeout(Duration.ofSeconds(5)).build(),
+                              HttpResponse.BodyHandlers.discarding())
+                          .statusCode()
+                      == 200);
       List<Thread> threads = new ArrayList<>();
       for (int t = 0; t < 4; t++) {
         int id = t;

@@ -66,6 +66,8 @@ public final class ConfigFile {
     positive(c.upstream().connectTimeout().toMillis(), "upstream.connectTimeout", problems);
     notNegative(c.upstream().responseTimeout().toMillis(), "upstream.responseTimeout", problems);
     positive(c.upstream().idleTimeout().toMillis(), "upstream.idleTimeout", problems);
+    notNegative(c.upstream().readTimeout().toMillis(), "upstream.readTimeout", problems);
+    notNegative(c.upstream().sendTimeout().toMillis(), "upstream.sendTimeout", problems);
     positive(
         c.upstream().maxConnectionsPerEndpoint(), "upstream.maxConnectionsPerEndpoint", problems);
     notNegative(c.upstream().ejectAfter(), "upstream.ejectAfter", problems);
@@ -88,6 +90,8 @@ public final class ConfigFile {
     positive(c.limits().keepAliveTimeout().toMillis(), "limits.keepAliveTimeout", problems);
     positive(c.limits().maxConnections(), "limits.maxConnections", problems);
     positive(c.limits().bodyReadTimeout().toMillis(), "limits.bodyReadTimeout", problems);
+    notNegative(c.limits().sendTimeout().toMillis(), "limits.sendTimeout", problems);
+    notNegative(c.limits().tunnelIdleTimeout().toMillis(), "limits.tunnelIdleTimeout", problems);
     notNegative(c.shutdown().drainDelay().toMillis(), "shutdown.drainDelay", problems);
     notNegative(c.shutdown().timeout().toMillis(), "shutdown.timeout", problems);
     c.assets().validate("assets", problems);

@@ -18,6 +18,13 @@ import java.time.Duration;
  * @param allowUnderscoresInHeaders keep request headers whose name contains {@code _}; by default
  *     they are dropped (as nginx does), so an app that reads {@code X_Forwarded_For} and {@code
  *     X-Forwarded-For} as one variable cannot be fed a forged one (default false)
+ * @param sendTimeout longest a client may leave response bytes unread: the gateway has data queued
+ *     for the client and the client's socket takes none of it for this long (checked every quarter
+ *     period, so the cut comes at most a quarter period late). Then the client connection is reset
+ *     and the upstream connection closed, never returned to the pool. 0 means no limit (default
+ *     60s)
+ * @param tunnelIdleTimeout a WebSocket (after its 101) with no byte in either direction for this
+ *     long is closed on both sides. 0 means no limit (default 1h)
  */
 public record LimitSettings(
     Integer maxUriLength,
@@ -27,9 +34,11 @@ public record LimitSettings(
     Duration keepAliveTimeout,
     Integer maxConnections,
     Duration bodyReadTimeout,
-    Boolean allowUnderscoresInHeaders) {
+    Boolean allowUnderscoresInHeaders,
+    Duration sendTimeout,
+    Duration tunnelIdleTimeout) {
   public static final LimitSettings DEFAULTS =
-      new LimitSettings(null, null, null, null, null, null, null, null);
+      new LimitSettings(null, null, null, null, null, null, null, null, null, null);
 
   public LimitSettings {
     maxUriLength = maxUriLength == null ? 8192 : maxUriLength;
@@ -40,5 +49,7 @@ public record LimitSettings(
     maxConnections = maxConnections == null ? 10_000 : maxConnections;
     bodyReadTimeout = bodyReadTimeout == null ? Duration.ofSeconds(30) : bodyReadTimeout;
     allowUnderscoresInHeaders = allowUnderscoresInHeaders != null && allowUnderscoresInHeaders;
+    sendTimeout = sendTimeout == null ? Duration.ofSeconds(60) : sendTimeout;
+    tunnelIdleTimeout = tunnelIdleTimeout == null ? Duration.ofHours(1) : tunnelIdleTimeout;
   }
 }

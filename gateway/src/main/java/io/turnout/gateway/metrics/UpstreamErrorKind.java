@@ -6,7 +6,7 @@ import java.util.Locale;
 public enum UpstreamErrorKind {
   /** Connection refused, unreachable, or connect timeout. */
   CONNECT,
-  /** No response headers within the response timeout. */
+  /** No response headers within the response timeout, or an upstream read or send timeout. */
   TIMEOUT,
   /** The connection closed or reset before the response was complete. */
   RESET,

@@ -98,6 +98,11 @@ final class AssetMissDrain implements UpstreamListener {
   public void upstreamWritabilityChanged(boolean writable) {}
 
   @Override
+  public void upstreamTimedOut(UpstreamTimeout timeout) {
+    finish(false); // the 404 body stalled: not worth a connection
+  }
+
+  @Override
   public void upstreamClosed() {
     done = true;
     deadline.cancel(false);

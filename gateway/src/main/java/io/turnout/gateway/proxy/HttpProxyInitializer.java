@@ -16,6 +16,8 @@ import io.turnout.gateway.config.LimitSettings;
  *   limit      ConnectionLimiter          refuse connections over limits.maxConnections
  *   tls        SslHandler                 (HTTPS listener only) TLS termination
  *   timeouts   ClientTimeoutHandler       keep-alive idle close; 408 when headers are too slow
+ *   send-timeout ClientSendTimeoutHandler reset when the client takes no response byte for
+ *                                         limits.sendTimeout (absent when 0)
  *   http       StrictServerCodec          bytes &lt;-&gt; HttpRequest / HttpContent (strict RFC 9112,
  *                                         no obsolete line folding)
  *   expect-continue                       answers "Expect: 100-continue" itself
@@ -60,6 +62,9 @@ public final class HttpProxyInitializer extends ChannelInitializer<SocketChannel
         new ClientTimeoutHandler(
             limits.headerReadTimeout().toNanos(), limits.keepAliveTimeout().toNanos());
     p.addLast("timeouts", timeouts);
+    if (limits.sendTimeout().toNanos() > 0) {
+      p.addLast("send-timeout", new ClientSendTimeoutHandler(limits.sendTimeout().toNanos()));
+    }
     return timeouts;
   }
 

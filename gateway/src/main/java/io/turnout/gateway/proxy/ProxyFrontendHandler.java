@@ -57,7 +57,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Timeouts: each piece of the request body must arrive within {@code limits.bodyReadTimeout}
  * while the gateway is reading (408); response headers within {@code upstream.responseTimeout} once
- * the request is sent (504). The head waits for the body's first piece and leaves with it.
+ * the request is sent (504). The head waits for the body's first piece and leaves with it. The
+ * upstream's read and send timeouts are watched on its connection ({@link UpstreamTimeoutHandler})
+ * and reported to {@link #upstreamTimedOut}; a client that stops reading is reset by {@link
+ * ClientSendTimeoutHandler}, which ends the exchange like any client close.
  *
  * <p>Confined to the client channel's event loop, as is every upstream channel it borrows.
  */
@@ -662,6 +665,25 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
         HttpResponseStatus.BAD_GATEWAY, "upstream closed the connection before responding", false);
   }
 
+  @Override
+  public void upstreamTimedOut(UpstreamTimeout timeout) {
+    if (!inFlight || upstream == null) {
+      return;
+    }
+    version.meters().upstreamError(UpstreamErrorKind.TIMEOUT);
+    AbortiveClose.resetOnClose(upstream); // its kernel need not keep trying to deliver our bytes
+    abortUpstream();
+    if (responseStarted) {
+      endExchange(status);
+      AbortiveClose.reset(ctx.channel()); // a cut: never a clean end, even without framing
+    } else {
+      respondError(
+          HttpResponseStatus.GATEWAY_TIMEOUT,
+          "version " + version.name() + " " + timeout.description(),
+          false);
+    }
+  }
+
   private void startResponseTimer() {
     long timeout = proxy.config.upstream().responseTimeout().toNanos();
     if (timeout <= 0 || responseTimer != null) {
@@ -703,8 +725,10 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
     endExchange(status);
     timeouts.disable();
     Channel client = ctx.channel();
-    RawRelayHandler toUpstream = new RawRelayHandler(up);
-    RawRelayHandler toClient = new RawRelayHandler(client);
+    TunnelIdleTimeout idle =
+        new TunnelIdleTimeout(client, up, proxy.config.limits().tunnelIdleTimeout().toNanos());
+    RawRelayHandler toUpstream = new RawRelayHandler(up, idle);
+    RawRelayHandler toClient = new RawRelayHandler(client, idle);
     ChannelPipeline cp = client.pipeline();
     ChannelPipeline upp = up.pipeline();
     cp.addLast("relay", toUpstream);
@@ -712,6 +736,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
     // Removing a codec hands any bytes it still buffers on to the relay.
     upp.remove("upstream");
     upp.remove("idle");
+    upp.remove(UpstreamTimeoutHandler.NAME);
     upp.remove("http");
     cp.remove(this);
     cp.remove("flow");
@@ -719,6 +744,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
     cp.remove("http");
     toUpstream.start();
     toClient.start();
+    idle.start();
   }
 
   // ---------------------------------------------------------------- ends and errors

@@ -9,16 +9,19 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 /**
  * Relays bytes one way after a connection left HTTP (a WebSocket after its 101), as in Netty's
  * HexDumpProxy: read only when the peer can take the data, flush per read batch, and close the peer
- * when this side closes. One instance sits on each of the two channels.
+ * when this side closes. One instance sits on each of the two channels; both tell one {@link
+ * TunnelIdleTimeout} when bytes move.
  *
  * <p>Confined to the channels' shared event loop.
  */
 final class RawRelayHandler extends ChannelInboundHandlerAdapter {
   private final Channel peer;
+  private final TunnelIdleTimeout idle;
   private ChannelHandlerContext ctx;
 
-  RawRelayHandler(Channel peer) {
+  RawRelayHandler(Channel peer, TunnelIdleTimeout idle) {
     this.peer = peer;
+    this.idle = idle;
   }
 
   @Override
@@ -34,6 +37,7 @@ final class RawRelayHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    idle.touch();
     peer.write(msg);
   }
 

@@ -82,6 +82,15 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof UpstreamTimeout timeout) {
+      UpstreamListener l = listener;
+      if (l != null) {
+        l.upstreamTimedOut(timeout); // the exchange decides: 504 or a cut; it closes the connection
+      } else {
+        ctx.close();
+      }
+      return;
+    }
     if (evt instanceof IdleStateEvent && listener == null) {
       ctx.close(); // idle in the pool too long
     }

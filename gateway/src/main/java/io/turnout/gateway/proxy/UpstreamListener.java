@@ -14,4 +14,7 @@ interface UpstreamListener {
   void upstreamWritabilityChanged(boolean writable);
 
   void upstreamClosed();
+
+  /** The exchange ran out of {@code upstream.readTimeout} or {@code upstream.sendTimeout}. */
+  void upstreamTimedOut(UpstreamTimeout timeout);
 }

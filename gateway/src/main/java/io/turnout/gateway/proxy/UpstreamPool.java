@@ -157,6 +157,10 @@ final class UpstreamPool {
                             "idle",
                             new IdleStateHandler(
                                 0, 0, settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
+                        .addLast(
+                            UpstreamTimeoutHandler.NAME,
+                            new UpstreamTimeoutHandler(
+                                settings.readTimeout().toNanos(), settings.sendTimeout().toNanos()))
                         .addLast("upstream", new UpstreamHandler(slot));
                   }
                 })

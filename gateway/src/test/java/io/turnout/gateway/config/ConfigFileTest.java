@@ -151,4 +151,35 @@ class ConfigFileTest {
     assertTrue(all.contains("upstream.retryBudget: must be between 0 and 1"), all);
     assertTrue(all.contains("upstream.maxEjectionTime: must be >= upstream.ejectionTime"), all);
   }
+
+  @Test
+  void inactivityTimeoutsHaveDefaultsZeroMeansNoLimitAndNegativesNameTheField() throws Exception {
+    GatewayConfig d = ConfigFile.parse(VALID);
+    assertEquals(Duration.ofSeconds(60), d.limits().sendTimeout());
+    assertEquals(Duration.ofHours(1), d.limits().tunnelIdleTimeout());
+    assertEquals(Duration.ofSeconds(60), d.upstream().readTimeout());
+    assertEquals(Duration.ofSeconds(60), d.upstream().sendTimeout());
+    GatewayConfig off =
+        ConfigFile.parse(
+            "limits: { sendTimeout: 0, tunnelIdleTimeout: 0s }\n"
+                + "upstream: { readTimeout: 0ms, sendTimeout: 250ms }\n"
+                + VALID);
+    assertEquals(Duration.ZERO, off.limits().sendTimeout());
+    assertEquals(Duration.ZERO, off.limits().tunnelIdleTimeout());
+    assertEquals(Duration.ZERO, off.upstream().readTimeout());
+    assertEquals(Duration.ofMillis(250), off.upstream().sendTimeout());
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                ConfigFile.parse(
+                    "limits: { sendTimeout: PT-1S, tunnelIdleTimeout: PT-1H }\n"
+                        + "upstream: { readTimeout: PT-2S, sendTimeout: PT-3S }\n"
+                        + VALID));
+    String all = String.join("\n", e.problems());
+    assertTrue(all.contains("limits.sendTimeout: must be >= 0, was -1000"), all);
+    assertTrue(all.contains("limits.tunnelIdleTimeout: must be >= 0"), all);
+    assertTrue(all.contains("upstream.readTimeout: must be >= 0, was -2000"), all);
+    assertTrue(all.contains("upstream.sendTimeout: must be >= 0, was -3000"), all);
+  }
 }

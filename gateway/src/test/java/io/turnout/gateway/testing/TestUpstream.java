@@ -53,6 +53,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *       &chunked=1} for chunked encoding);
  *   <li>{@code POST /upload}: reads the whole body, answers its length;
  *   <li>{@code GET /slow?ms=N}: answers after N ms;
+ *   <li>{@code GET /stall?n=N}: a head announcing 2N bytes ({@code &chunked=1}: chunked), N bytes,
+ *       then silence with the connection open;
  *   <li>{@code GET /close}: closes the connection without answering;
  *   <li>{@code GET /garbage}: answers bytes that are not HTTP;
  *   <li>{@code /ws}: WebSocket echo (text frames), when started with {@link #startWithWebSocket};
@@ -159,6 +161,11 @@ public final class TestUpstream implements AutoCloseable {
     return connections.get();
   }
 
+  /** Connections open right now. */
+  public int openConnections() {
+    return children.size();
+  }
+
   public int requestsReceived() {
     return requests.get();
   }
@@ -261,6 +268,7 @@ public final class TestUpstream implements AutoCloseable {
       }
       switch (path) {
         case "/bytes" -> streamBytes(ctx);
+        case "/stall" -> stall(ctx);
         case "/upload" -> text(ctx, Long.toString(uploaded));
         case "/slow" -> {
           long ms = Long.parseLong(param("ms", "1000"));
@@ -292,6 +300,18 @@ public final class TestUpstream implements AutoCloseable {
       if (!keepAlive) {
         f.addListener(ChannelFutureListener.CLOSE);
       }
+    }
+
+    private void stall(ChannelHandlerContext ctx) {
+      int n = Integer.parseInt(param("n", "1024"));
+      HttpResponse res = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+      if ("1".equals(param("chunked", "0"))) {
+        HttpUtil.setTransferEncodingChunked(res, true);
+      } else {
+        HttpUtil.setContentLength(res, 2L * n);
+      }
+      ctx.write(res);
+      ctx.writeAndFlush(new DefaultHttpContent(Unpooled.buffer(n).writeZero(n)));
     }
 
     private void streamBytes(ChannelHandlerContext ctx) {
