@@ -189,6 +189,7 @@ public final class GatewayServer implements AutoCloseable {
       log.warn("listen settings changed in the config file; they take effect on restart");
     }
     routing.updateSettings(newConfig.affinity(), newConfig.preview(), "config file");
+    proxy.mirror().update(newConfig.mirror());
   }
 
   /** Graceful stop with the configured drain delay and timeout. */

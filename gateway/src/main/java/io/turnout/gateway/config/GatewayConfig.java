@@ -19,6 +19,7 @@ import java.util.List;
  * @param accessLog whether to write an access log line per request (default true)
  * @param hosts the routes; ignored when routes come from a controller
  * @param tls certificate and key for {@code listen.https}, or null
+ * @param mirror limits on the copies sent to mirror versions
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record GatewayConfig(
@@ -31,7 +32,8 @@ public record GatewayConfig(
     ShutdownSettings shutdown,
     Boolean accessLog,
     List<HostSpec> hosts,
-    TlsSettings tls) {
+    TlsSettings tls,
+    MirrorSettings mirror) {
 
   public GatewayConfig {
     listen = listen == null ? ListenSettings.DEFAULTS : listen;
@@ -46,10 +48,11 @@ public record GatewayConfig(
     shutdown = shutdown == null ? ShutdownSettings.DEFAULTS : shutdown;
     accessLog = accessLog == null ? Boolean.TRUE : accessLog;
     hosts = hosts == null ? List.of() : List.copyOf(hosts);
+    mirror = mirror == null ? MirrorSettings.DEFAULTS : mirror;
   }
 
   /** A configuration with every default and no hosts. */
   public static GatewayConfig defaults() {
-    return new GatewayConfig(null, null, null, null, null, null, null, null, null, null);
+    return new GatewayConfig(null, null, null, null, null, null, null, null, null, null, null);
   }
 }
