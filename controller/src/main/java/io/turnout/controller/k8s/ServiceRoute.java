@@ -15,6 +15,7 @@ import java.util.List;
  * @param live false for a deleted Service kept only so that gateways can drain it
  * @param endpoints ready endpoints (pod IP and target port), sorted, distinct
  * @param portName the Service port's name ("" when unnamed), to find the target port in slices
+ * @param mirror the annotated mirror percentage (0..100; 0 when absent)
  */
 public record ServiceRoute(
     String key,
@@ -24,19 +25,37 @@ public record ServiceRoute(
     int weight,
     boolean live,
     List<EndpointSpec> endpoints,
-    String portName) {
+    String portName,
+    int mirror) {
   public ServiceRoute {
     hosts = List.copyOf(hosts);
     endpoints = List.copyOf(endpoints);
   }
 
-  /** This route after its Service was deleted: weight 0, no longer takes part in equal shares. */
+  /** A route that mirrors nothing. */
+  public ServiceRoute(
+      String key,
+      List<String> hosts,
+      String path,
+      String version,
+      int weight,
+      boolean live,
+      List<EndpointSpec> endpoints,
+      String portName) {
+    this(key, hosts, path, version, weight, live, endpoints, portName, 0);
+  }
+
+  /**
+   * This route after its Service was deleted: weight 0, no longer takes part in equal shares, no
+   * longer mirrored.
+   */
   public ServiceRoute asDeleted() {
     return new ServiceRoute(key, hosts, path, version, 0, false, endpoints, portName);
   }
 
   /** The same route with other endpoints. */
   public ServiceRoute withEndpoints(List<EndpointSpec> newEndpoints) {
-    return new ServiceRoute(key, hosts, path, version, weight, live, newEndpoints, portName);
+    return new ServiceRoute(
+        key, hosts, path, version, weight, live, newEndpoints, portName, mirror);
   }
 }

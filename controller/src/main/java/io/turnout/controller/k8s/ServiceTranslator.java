@@ -103,6 +103,13 @@ public final class ServiceTranslator {
       }
     }
 
+    int mirror;
+    try {
+      mirror = mirrorPercent(annotations.get(Annotations.MIRROR));
+    } catch (IllegalArgumentException e) {
+      return reject(key, Kind.MIRROR, e.getMessage());
+    }
+
     List<ServicePort> ports =
         service.getSpec() == null || service.getSpec().getPorts() == null
             ? List.of()
@@ -118,7 +125,38 @@ public final class ServiceTranslator {
     String portName = port.getName() == null ? "" : port.getName();
     return new Translation.Accepted(
         new ServiceRoute(
-            key, hosts, path, version, weight, true, readyEndpoints(portName, slices), portName));
+            key,
+            hosts,
+            path,
+            version,
+            weight,
+            true,
+            readyEndpoints(portName, slices),
+            portName,
+            mirror));
+  }
+
+  /**
+   * The {@code turnout.io/mirror} percentage: an integer 0..100, 0 when absent.
+   *
+   * @throws IllegalArgumentException naming the annotation and its bad value
+   */
+  static int mirrorPercent(String text) {
+    if (text == null) {
+      return 0;
+    }
+    int percent;
+    try {
+      percent = Integer.parseInt(text.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          Annotations.MIRROR + " '" + text + "' is not an integer percentage");
+    }
+    if (percent < 0 || percent > 100) {
+      throw new IllegalArgumentException(
+          Annotations.MIRROR + " " + percent + " is outside 0..100 (percent)");
+    }
+    return percent;
   }
 
   /**
