@@ -45,6 +45,7 @@ public final class MirrorBench {
   private final Path out;
   private final List<Process> processes = new ArrayList<>();
   private final HttpClient http = HttpClient.newHttpClient();
+  private String loadBefore = "?";
 
   private MirrorBench(Map<String, String> o) {
     duration = Integer.parseInt(o.getOrDefault("duration", "8"));
@@ -85,6 +86,7 @@ public final class MirrorBench {
   private void run() throws Exception {
     Files.createDirectories(work);
     Files.createDirectories(out);
+    loadBefore = String.valueOf(Machine.loadAverage());
     String benchJar =
         Path.of(FastUpstream.class.getProtectionDomain().getCodeSource().getLocation().toURI())
             .toString();
@@ -289,13 +291,38 @@ public final class MirrorBench {
               d.length() == 0 ? "0 " : d.toString()));
     }
     md.append(
+            "\nEvery run, in the order measured (the spread is the machine's, shared with other work):\n\n")
+        .append("| round | mirror | live req/s | p50 ms | p99 ms | errors | CPU s/10k |")
+        .append(" copies answered | dropped |\n")
+        .append("|---|---|---|---|---|---|---|---|---|\n");
+    for (Run r : runs) {
+      md.append(
+          String.format(
+              "| %d | %s | %.0f | %.2f | %.2f | %d | %.3f | %.0f | %s |%n",
+              r.round,
+              r.mode,
+              r.rps,
+              r.p50Ms,
+              r.p99Ms,
+              r.errors,
+              r.cpuPer10k,
+              r.copiesAnswered,
+              r.dropped.isEmpty() ? "0" : r.dropped.toString()));
+    }
+    md.append("\nLoad average before: ")
+        .append(loadBefore)
+        .append("; after: ")
+        .append(Machine.loadAverage())
+        .append(" (2 cores).\n");
+    md.append(
         "\nCopies beyond `mirror.maxInFlight` are dropped (reason `limit`) rather than queued:"
             + " with green answering in "
             + delayMs
             + " ms, 64 copies in flight carry at most "
             + (64 * 1000 / Math.max(1, delayMs))
-            + " copies/s, and the rest of the 100% is shed. Both modes share the machine with"
-            + " wrk and the apps (2 cores), so differences within a few percent are noise.\n");
+            + " copies/s, and the rest of the 100% is shed. Both modes share 2 cores with wrk,"
+            + " the two apps and whatever else runs: read the medians next to the per-run"
+            + " spread above, which is the machine's.\n");
     Files.writeString(out.resolve("MIRROR.md"), md.toString());
     log("wrote " + out.resolve("MIRROR.md"));
   }

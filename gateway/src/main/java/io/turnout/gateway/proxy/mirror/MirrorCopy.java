@@ -10,8 +10,8 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.turnout.gateway.config.MirrorSettings;
 import io.turnout.gateway.routing.UpstreamEndpoint;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -34,6 +34,7 @@ final class MirrorCopy {
   private final UpstreamEndpoint endpoint;
   private final MirrorMeters meters;
   private final AtomicInteger inFlight;
+  private final int maxIdle;
   private final long startNanos = System.nanoTime();
   private final ScheduledFuture<?> timer;
   private FullHttpRequest request;
@@ -49,13 +50,15 @@ final class MirrorCopy {
       FullHttpRequest request,
       MirrorMeters meters,
       AtomicInteger inFlight,
-      Duration timeout) {
+      MirrorSettings settings) {
     this.ml = ml;
     this.endpoint = endpoint;
     this.request = request;
     this.meters = meters;
     this.inFlight = inFlight;
-    this.timer = ml.loop.schedule(this::onTimeout, timeout.toNanos(), TimeUnit.NANOSECONDS);
+    this.maxIdle = settings.maxInFlight();
+    this.timer =
+        ml.loop.schedule(this::onTimeout, settings.timeout().toNanos(), TimeUnit.NANOSECONDS);
   }
 
   void start() {
@@ -146,7 +149,7 @@ final class MirrorCopy {
     channel = null;
     ch.pipeline().get(MirrorConnection.class).unbind();
     if (keepAlive) {
-      ml.release(endpoint, ch);
+      ml.release(endpoint, ch, maxIdle);
     } else {
       ch.close();
     }

@@ -18,14 +18,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * One event loop's share of mirroring: the sampler, and keep-alive connections to mirror endpoints
  * kept apart from the live {@code UpstreamPool}. A connection carries one copy at a time; when the
- * copy's answer ended cleanly it waits here (at most {@link #MAX_IDLE_PER_ENDPOINT} per endpoint,
- * closed after {@link #IDLE_SECONDS} unused) for the next. There is no wait line: a copy that finds
- * no idle connection opens one, and the gateway-wide {@code mirror.maxInFlight} bounds how many.
+ * copy's answer ended cleanly it waits here (closed after {@link #IDLE_SECONDS} unused) for the
+ * next. There is no wait line: a copy that finds no idle connection opens one, and the gateway-wide
+ * {@code mirror.maxInFlight} bounds how many are busy. Up to that many may idle per endpoint, so a
+ * mirror at the limit reuses its connections instead of opening and closing one per copy (a
+ * connect, a close and a TIME_WAIT socket each, on the live path's event loop).
  *
  * <p>Confined to its event loop.
  */
 final class MirrorLoop {
-  static final int MAX_IDLE_PER_ENDPOINT = 16;
   static final int IDLE_SECONDS = 30;
 
   final MirrorSampler sampler = new MirrorSampler();
@@ -97,10 +98,13 @@ final class MirrorLoop {
     }
   }
 
-  /** Keeps a connection whose copy ended cleanly, or closes it when enough are idle already. */
-  void release(UpstreamEndpoint ep, Channel ch) {
+  /**
+   * Keeps a connection whose copy ended cleanly, or closes it when {@code maxIdle} are idle
+   * already.
+   */
+  void release(UpstreamEndpoint ep, Channel ch, int maxIdle) {
     ArrayDeque<Channel> q = idle.computeIfAbsent(ep, k -> new ArrayDeque<>());
-    if (!ch.isActive() || q.size() >= MAX_IDLE_PER_ENDPOINT) {
+    if (!ch.isActive() || q.size() >= maxIdle) {
       ch.close();
       return;
     }

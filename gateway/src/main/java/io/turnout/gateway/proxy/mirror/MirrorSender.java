@@ -128,7 +128,7 @@ public final class MirrorSender {
       mm.dropped(DropReason.NO_ENDPOINT);
       return;
     }
-    new MirrorCopy(ml, ep, copyOf(req, s.mirrorCredentials()), mm, inFlight, s.timeout()).start();
+    new MirrorCopy(ml, ep, copyOf(req, s.mirrorCredentials()), mm, inFlight, s).start();
   }
 
   /** Bodiless GET and HEAD, not upgrades: a copy of anything else could repeat a side effect. */
