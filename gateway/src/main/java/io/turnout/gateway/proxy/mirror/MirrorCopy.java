@@ -90,7 +90,7 @@ final class MirrorCopy {
         .addListener(
             f -> {
               if (!f.isSuccess()) {
-                ch.close(); // channelInactive drops the copy
+                drop(DropReason.RESET); // also when the connection died before the bind
               }
             });
   }
