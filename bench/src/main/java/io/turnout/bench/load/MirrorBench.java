@@ -81,7 +81,9 @@ public final class MirrorBench {
       long errors,
       double cpuPer10k,
       double copiesAnswered,
-      Map<String, Double> dropped) {}
+      Map<String, Double> dropped,
+      double greenCpuSeconds,
+      double machineBusy) {}
 
   private void run() throws Exception {
     Files.createDirectories(work);
@@ -91,7 +93,7 @@ public final class MirrorBench {
         Path.of(FastUpstream.class.getProtectionDomain().getCodeSource().getLocation().toURI())
             .toString();
     startApp(benchJar, "blue", BLUE_PORT, 0);
-    startApp(benchJar, "green", GREEN_PORT, delayMs);
+    Process green = startApp(benchJar, "green", GREEN_PORT, delayMs);
     writeConfig(0);
     Process gw =
         start(
@@ -127,8 +129,14 @@ public final class MirrorBench {
         Thread.sleep(1500); // the file is polled every 200 ms; copies of the last run time out
         Map<String, Double> before = mirrorCounters();
         long ticks0 = Procs.cpuTicks(gw.pid());
+        long greenTicks0 = Procs.cpuTicks(green.pid());
+        long[] machine0 = machineTicks();
         Map<String, Long> m = Wrk.run(wrk, duration);
         long ticks1 = Procs.cpuTicks(gw.pid());
+        long greenTicks1 = Procs.cpuTicks(green.pid());
+        long[] machine1 = machineTicks();
+        long total = machine1[0] - machine0[0];
+        double busy = total <= 0 ? 0 : 1 - (double) (machine1[1] - machine0[1]) / total;
         Map<String, Double> after = mirrorCounters();
         long requests = m.get("requests");
         double cpu = (ticks1 - ticks0) / Procs.TICKS_PER_SECOND;
@@ -156,12 +164,15 @@ public final class MirrorBench {
                     + m.get("status"),
                 requests == 0 ? 0 : cpu / requests * 10_000,
                 after.getOrDefault("answered", 0.0) - before.getOrDefault("answered", 0.0),
-                dropped);
+                dropped,
+                (greenTicks1 - greenTicks0) / Procs.TICKS_PER_SECOND,
+                busy);
         runs.add(r);
         log(
             String.format(
                 "round %d mirror %-3s %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  errors %d  cpu"
-                    + " %.3f s/10k  copies answered %.0f  dropped %s",
+                    + " %.3f s/10k  copies answered %.0f  dropped %s  green cpu %.2f s  machine"
+                    + " busy %.0f%%",
                 round,
                 mode,
                 r.rps,
@@ -170,7 +181,9 @@ public final class MirrorBench {
                 r.errors,
                 r.cpuPer10k,
                 r.copiesAnswered,
-                r.dropped));
+                r.dropped,
+                r.greenCpuSeconds,
+                r.machineBusy * 100));
       }
     }
     write(runs);
@@ -293,12 +306,12 @@ public final class MirrorBench {
     md.append(
             "\nEvery run, in the order measured (the spread is the machine's, shared with other work):\n\n")
         .append("| round | mirror | live req/s | p50 ms | p99 ms | errors | CPU s/10k |")
-        .append(" copies answered | dropped |\n")
-        .append("|---|---|---|---|---|---|---|---|---|\n");
+        .append(" copies answered | dropped | green app CPU s | machine busy |\n")
+        .append("|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (Run r : runs) {
       md.append(
           String.format(
-              "| %d | %s | %.0f | %.2f | %.2f | %d | %.3f | %.0f | %s |%n",
+              "| %d | %s | %.0f | %.2f | %.2f | %d | %.3f | %.0f | %s | %.2f | %.0f%% |%n",
               r.round,
               r.mode,
               r.rps,
@@ -307,7 +320,9 @@ public final class MirrorBench {
               r.errors,
               r.cpuPer10k,
               r.copiesAnswered,
-              r.dropped.isEmpty() ? "0" : r.dropped.toString()));
+              r.dropped.isEmpty() ? "0" : r.dropped.toString(),
+              r.greenCpuSeconds,
+              r.machineBusy * 100));
     }
     md.append("\nLoad average before: ")
         .append(loadBefore)
@@ -335,8 +350,18 @@ public final class MirrorBench {
     return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }
 
-  private void startApp(String benchJar, String name, int port, int delay) throws IOException {
-    start(
+  /** All cores' jiffies from /proc/stat: {total, idle + iowait}. */
+  private static long[] machineTicks() throws IOException {
+    String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+    long total = 0;
+    for (int i = 1; i < f.length && i <= 8; i++) {
+      total += Long.parseLong(f[i]);
+    }
+    return new long[] {total, Long.parseLong(f[4]) + Long.parseLong(f[5])};
+  }
+
+  private Process startApp(String benchJar, String name, int port, int delay) throws IOException {
+    return start(
         "app-" + name,
         List.of(
             "java",
