@@ -4,9 +4,10 @@
 #   bench/run.sh            # install what is missing, build, JMH, load benchmark, report
 #   bench/run.sh --quick    # a smoke run: 3 s per run, 1 round (numbers not for the record)
 #   bench/run.sh --jmh-only | --load-only | --report-only
+#   bench/run.sh --mirror-only   # only the mirror benchmark (100% mirror to a slow version)
 #
 # Writes bench/results/RESULTS.md, load-chart.png, load-runs.csv, load-meta.json, jmh.json and
-# configs/. Everything listens on 127.0.0.1; every load run is bounded by its duration.
+# configs/, and MIRROR.md + mirror-runs.csv. Everything listens on 127.0.0.1; every load run is bounded by its duration.
 # Environment: DURATION (s per run, default 8), ROUNDS (3), WARMUP (s per target, 30).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,15 +15,16 @@ cd "$(dirname "$0")/.."
 DURATION=${DURATION:-8}
 ROUNDS=${ROUNDS:-3}
 WARMUP=${WARMUP:-30}
-JMH=1 LOAD=1 REPORT=1
+JMH=1 LOAD=1 REPORT=1 MIRROR=1
 JMH_ARGS=()
 case "${1:-}" in
   --quick) DURATION=3 ROUNDS=1 WARMUP=4 JMH_ARGS=(-wi 1 -i 1 -w 500ms -r 500ms) ;;
-  --jmh-only) LOAD=0 ;;
-  --load-only) JMH=0 ;;
-  --report-only) JMH=0 LOAD=0 ;;
+  --jmh-only) LOAD=0 MIRROR=0 ;;
+  --load-only) JMH=0 MIRROR=0 ;;
+  --report-only) JMH=0 LOAD=0 MIRROR=0 ;;
+  --mirror-only) JMH=0 LOAD=0 REPORT=0 ;;
   "") ;;
-  *) echo "usage: bench/run.sh [--quick|--jmh-only|--load-only|--report-only]" >&2; exit 2 ;;
+  *) echo "usage: bench/run.sh [--quick|--jmh-only|--load-only|--report-only|--mirror-only]" >&2; exit 2 ;;
 esac
 
 say() { echo "[run.sh] $*"; }
@@ -50,7 +52,12 @@ install_missing() {
 if [ $LOAD -eq 1 ]; then
   install_missing
 fi
-if [ $JMH -eq 1 ] || [ $LOAD -eq 1 ] || [ ! -f bench/target/turnout-bench.jar ]; then
+if [ $MIRROR -eq 1 ] && ! command -v wrk >/dev/null; then
+  say "installing wrk from Debian"
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo=sudo
+  $sudo apt-get update -q && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q wrk
+fi
+if [ $JMH -eq 1 ] || [ $LOAD -eq 1 ] || [ $MIRROR -eq 1 ] || [ ! -f bench/target/turnout-bench.jar ]; then
   say "building gateway and bench"
   mvn -B -q -DskipTests package -pl gateway,bench -am
 fi
@@ -74,7 +81,15 @@ if [ $LOAD -eq 1 ]; then
     --gateway-jar "$RUN/turnout-gateway.jar" --work bench/target/load --out bench/results
 fi
 
-if [ -f bench/results/load-runs.csv ]; then
+if [ $MIRROR -eq 1 ]; then
+  say "mirror benchmark: live path with and without a 100% mirror to a slow version"
+  java -cp "$RUN/turnout-bench.jar" io.turnout.bench.load.MirrorBench \
+    --duration "$DURATION" --rounds "$ROUNDS" --warmup "$(( WARMUP < 10 ? WARMUP : 10 ))" \
+    --gateway-jar "$RUN/turnout-gateway.jar" --work bench/target/mirror --out bench/results
+  cat bench/results/MIRROR.md
+fi
+
+if [ $REPORT -eq 1 ] && [ -f bench/results/load-runs.csv ]; then
   java -cp "$RUN/turnout-bench.jar" io.turnout.bench.report.Report bench/results
   say "done: bench/results/RESULTS.md"
 fi

@@ -179,6 +179,7 @@ public final class GatewayServer implements AutoCloseable {
     }
     routing.updateSettings(newConfig.affinity(), newConfig.preview(), "config file");
     routing.updateAssetSettings(newConfig.assets(), "config file");
+    proxy.mirror().update(newConfig.mirror());
   }
 
   /** Graceful stop with the configured drain delay and timeout. */

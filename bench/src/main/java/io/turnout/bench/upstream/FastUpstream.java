@@ -44,7 +44,9 @@ import java.util.concurrent.CountDownLatch;
  * Bodies are preallocated direct buffers handed out as retained duplicates: no copy per response.
  *
  * <p>Usage: {@code java -cp turnout-bench.jar io.turnout.bench.upstream.FastUpstream NAME PORT
- * [THREADS]}. Confined to Netty's event loops; each handler instance belongs to one connection.
+ * [THREADS] [DELAY_MS]}; a delay makes a slow version (every answer waits that long, on a timer, so
+ * slowness costs no CPU), as the mirror benchmark's dark target. Confined to Netty's event loops;
+ * each handler instance belongs to one connection.
  */
 public final class FastUpstream {
   static final int BIG_BYTES = 256 * 1024;
@@ -54,12 +56,13 @@ public final class FastUpstream {
 
   public static void main(String[] args) throws InterruptedException {
     if (args.length < 2) {
-      System.err.println("usage: FastUpstream NAME PORT [THREADS]");
+      System.err.println("usage: FastUpstream NAME PORT [THREADS] [DELAY_MS]");
       System.exit(2);
     }
     String name = args[0];
     int port = Integer.parseInt(args[1]);
     int threads = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+    long delayMs = args.length > 3 ? Long.parseLong(args[3]) : 0;
     Transport transport = Transport.best();
     EventLoopGroup group = transport.newGroup(threads, "upstream-" + name);
     Bodies bodies = new Bodies(name);
@@ -74,7 +77,9 @@ public final class FastUpstream {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
-                    ch.pipeline().addLast(new HttpServerCodec()).addLast(new AppHandler(bodies));
+                    ch.pipeline()
+                        .addLast(new HttpServerCodec())
+                        .addLast(new AppHandler(bodies, delayMs));
                   }
                 })
             .bind("127.0.0.1", port)
@@ -112,13 +117,15 @@ public final class FastUpstream {
   /** One connection: answers each request once its body has been read. */
   static final class AppHandler extends SimpleChannelInboundHandler<HttpObject> {
     private final Bodies bodies;
+    private final long delayMs;
     private boolean keepAlive;
     private boolean big;
     private boolean post;
     private long received;
 
-    AppHandler(Bodies bodies) {
+    AppHandler(Bodies bodies, long delayMs) {
       this.bodies = bodies;
+      this.delayMs = delayMs;
     }
 
     @Override
@@ -132,7 +139,12 @@ public final class FastUpstream {
       if (msg instanceof HttpContent c) {
         received += c.content().readableBytes();
         if (c instanceof LastHttpContent) {
-          respond(ctx);
+          if (delayMs > 0) {
+            ctx.executor()
+                .schedule(() -> respond(ctx), delayMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+          } else {
+            respond(ctx);
+          }
         }
       }
     }

@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code turnout} command: {@code run} (the controller) and the operator verbs {@code status},
- * {@code weight} and {@code switch}, which use the caller's kubeconfig.
+ * {@code weight}, {@code switch} and {@code mirror}, which use the caller's kubeconfig.
  *
  * <p>Exit codes: 0 done; 1 the cluster could not be read or written; 2 bad arguments or a refused
  * request (unknown host or version, bad weight), nothing changed.
@@ -41,7 +41,8 @@ public final class Cli implements Runnable {
   public void run() {
     // picocli prints this message and the usage, and exits with 2.
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "a command is required: run, status, weight, switch or rollout");
+        spec.commandLine(),
+        "a command is required: run, status, weight, switch, rollout or mirror");
   }
 
   /** Thrown by verbs to refuse with a message and exit code 2. */
@@ -63,6 +64,7 @@ public final class Cli implements Runnable {
     cl.addSubcommand("weight", new WeightCommand(clients));
     cl.addSubcommand("switch", new SwitchCommand(clients));
     cl.addSubcommand("rollout", new RolloutCommand(clients));
+    cl.addSubcommand("mirror", new MirrorCommand(clients));
     cl.setOut(out);
     cl.setErr(err);
     cl.setExecutionExceptionHandler(

@@ -20,6 +20,9 @@ public final class Annotations {
    */
   public static final String DRAINING_SINCE = "turnout.io/draining-since";
 
+  /** Percentage (0..100) of the route's GET/HEAD requests copied to this version; 0 by default. */
+  public static final String MIRROR = "turnout.io/mirror";
+
   /** The label by which an EndpointSlice names its Service (set by Kubernetes). */
   public static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
 

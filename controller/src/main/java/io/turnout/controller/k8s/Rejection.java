@@ -15,6 +15,7 @@ public record Rejection(String key, Kind kind, String message) {
     WEIGHT("InvalidWeight"),
     PATH("InvalidPath"),
     PORT("InvalidPort"),
+    MIRROR("InvalidMirror"),
     CONFLICT("ConflictingVersion"),
     /** A host that another namespace owns ({@link HostOwnership}). */
     HOST_OWNED("HostOwnedByAnotherNamespace"),

@@ -21,6 +21,7 @@ import java.util.List;
  * @param live false for a deleted Service kept only so that gateways can drain it
  * @param endpoints ready endpoints (pod IP and target port), sorted, distinct
  * @param portName the Service port's name ("" when unnamed), to find the target port in slices
+ * @param mirror the annotated mirror percentage (0..100; 0 when absent)
  */
 public record ServiceRoute(
     String key,
@@ -32,21 +33,40 @@ public record ServiceRoute(
     boolean weighted,
     boolean live,
     List<EndpointSpec> endpoints,
-    String portName) {
+    String portName,
+    int mirror) {
   public ServiceRoute {
     hosts = List.copyOf(hosts);
     endpoints = List.copyOf(endpoints);
   }
 
-  /** This route after its Service was deleted: weight 0, no longer takes part in equal shares. */
+  /** A route that mirrors nothing. */
+  public ServiceRoute(
+      String key,
+      Instant created,
+      List<String> hosts,
+      String path,
+      String version,
+      int weight,
+      boolean weighted,
+      boolean live,
+      List<EndpointSpec> endpoints,
+      String portName) {
+    this(key, created, hosts, path, version, weight, weighted, live, endpoints, portName, 0);
+  }
+
+  /**
+   * This route after its Service was deleted: weight 0, no longer takes part in equal shares, no
+   * longer mirrored.
+   */
   public ServiceRoute asDeleted() {
     return new ServiceRoute(
-        key, created, hosts, path, version, 0, weighted, false, endpoints, portName);
+        key, created, hosts, path, version, 0, weighted, false, endpoints, portName, 0);
   }
 
   /** The same route with other endpoints. */
   public ServiceRoute withEndpoints(List<EndpointSpec> newEndpoints) {
     return new ServiceRoute(
-        key, created, hosts, path, version, weight, weighted, live, newEndpoints, portName);
+        key, created, hosts, path, version, weight, weighted, live, newEndpoints, portName, mirror);
   }
 }

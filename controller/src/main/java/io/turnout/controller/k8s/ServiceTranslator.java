@@ -106,6 +106,13 @@ public final class ServiceTranslator {
       }
     }
 
+    int mirror;
+    try {
+      mirror = mirrorPercent(annotations.get(Annotations.MIRROR));
+    } catch (IllegalArgumentException e) {
+      return reject(key, Kind.MIRROR, e.getMessage());
+    }
+
     List<ServicePort> ports =
         service.getSpec() == null || service.getSpec().getPorts() == null
             ? List.of()
@@ -130,7 +137,8 @@ public final class ServiceTranslator {
             weightText != null,
             true,
             readyEndpoints(portName, slices),
-            portName));
+            portName,
+            mirror));
   }
 
   /**
@@ -146,6 +154,29 @@ public final class ServiceTranslator {
     } catch (DateTimeParseException e) {
       return null;
     }
+  }
+
+  /**
+   * The {@code turnout.io/mirror} percentage: an integer 0..100, 0 when absent.
+   *
+   * @throws IllegalArgumentException naming the annotation and its bad value
+   */
+  static int mirrorPercent(String text) {
+    if (text == null) {
+      return 0;
+    }
+    int percent;
+    try {
+      percent = Integer.parseInt(text.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          Annotations.MIRROR + " '" + text + "' is not an integer percentage");
+    }
+    if (percent < 0 || percent > 100) {
+      throw new IllegalArgumentException(
+          Annotations.MIRROR + " " + percent + " is outside 0..100 (percent)");
+    }
+    return percent;
   }
 
   /**

@@ -128,7 +128,7 @@ public final class SnapshotAssembler {
     List<VersionSpec> out = new ArrayList<>(routes.size());
     for (ServiceRoute r : routes) {
       int weight = anyWeight ? r.weight() : (r.live() && !r.endpoints().isEmpty() ? 1 : 0);
-      out.add(new VersionSpec(r.version(), weight, r.endpoints()));
+      out.add(new VersionSpec(r.version(), weight, r.endpoints(), null, r.mirror()));
     }
     out.sort(Comparator.comparing(VersionSpec::name));
     return out;

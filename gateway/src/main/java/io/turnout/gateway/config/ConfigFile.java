@@ -95,6 +95,8 @@ public final class ConfigFile {
     notNegative(c.shutdown().drainDelay().toMillis(), "shutdown.drainDelay", problems);
     notNegative(c.shutdown().timeout().toMillis(), "shutdown.timeout", problems);
     c.assets().validate("assets", problems);
+    positive(c.mirror().maxInFlight(), "mirror.maxInFlight", problems);
+    positive(c.mirror().timeout().toMillis(), "mirror.timeout", problems);
     SnapshotValidator.validateHosts(c.hosts(), "hosts", problems);
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);

@@ -20,6 +20,7 @@ import java.util.List;
  * @param hosts the routes; ignored when routes come from a controller
  * @param tls certificate and key for {@code listen.https}, or null
  * @param assets the asset skew guard's defaults; a host may override them
+ * @param mirror limits on the copies sent to mirror versions
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record GatewayConfig(
@@ -33,7 +34,8 @@ public record GatewayConfig(
     Boolean accessLog,
     List<HostSpec> hosts,
     TlsSettings tls,
-    AssetSettings assets) {
+    AssetSettings assets,
+    MirrorSettings mirror) {
 
   public GatewayConfig {
     listen = listen == null ? ListenSettings.DEFAULTS : listen;
@@ -49,35 +51,12 @@ public record GatewayConfig(
     accessLog = accessLog == null ? Boolean.TRUE : accessLog;
     hosts = hosts == null ? List.of() : List.copyOf(hosts);
     assets = AssetSettings.DEFAULTS.overriddenBy(assets);
-  }
-
-  public GatewayConfig(
-      ListenSettings listen,
-      AffinitySettings affinity,
-      PreviewSettings preview,
-      List<String> trustedProxies,
-      UpstreamSettings upstream,
-      LimitSettings limits,
-      ShutdownSettings shutdown,
-      Boolean accessLog,
-      List<HostSpec> hosts,
-      TlsSettings tls) {
-    this(
-        listen,
-        affinity,
-        preview,
-        trustedProxies,
-        upstream,
-        limits,
-        shutdown,
-        accessLog,
-        hosts,
-        tls,
-        null);
+    mirror = mirror == null ? MirrorSettings.DEFAULTS : mirror;
   }
 
   /** A configuration with every default and no hosts. */
   public static GatewayConfig defaults() {
-    return new GatewayConfig(null, null, null, null, null, null, null, null, null, null);
+    return new GatewayConfig(
+        null, null, null, null, null, null, null, null, null, null, null, null);
   }
 }

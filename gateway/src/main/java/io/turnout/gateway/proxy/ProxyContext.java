@@ -8,6 +8,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import io.turnout.gateway.config.Cidr;
 import io.turnout.gateway.config.GatewayConfig;
 import io.turnout.gateway.metrics.GatewayMetrics;
+import io.turnout.gateway.proxy.mirror.MirrorSender;
 import io.turnout.gateway.routing.RoutingState;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -32,6 +33,7 @@ public final class ProxyContext {
   final AccessLog accessLog;
   final RetryBudget retryBudget;
   final ConnectionLimiter connectionLimiter;
+  final MirrorSender mirror;
   final ChannelGroup clientChannels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   final AtomicInteger inFlight = new AtomicInteger();
   private final List<Cidr> trustedProxies;
@@ -48,6 +50,9 @@ public final class ProxyContext {
     double retryRatio = config.upstream().retryBudget();
     this.retryBudget = new RetryBudget(retryRatio, retryRatio > 0 ? 20 : 0);
     this.connectionLimiter = new ConnectionLimiter(config.limits().maxConnections());
+    this.mirror =
+        MirrorSender.create(
+            config.mirror(), transport, config.upstream().connectTimeout(), metrics.registry());
     this.trustedProxies = config.trustedProxies().stream().map(Cidr::parse).toList();
     this.pools =
         new FastThreadLocal<>() {
@@ -56,6 +61,11 @@ public final class ProxyContext {
             throw new IllegalStateException("pool read off an event loop");
           }
         };
+  }
+
+  /** Copies of live requests to mirror versions. */
+  public MirrorSender mirror() {
+    return mirror;
   }
 
   /** The upstream pool of the calling event loop. */

@@ -221,6 +221,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
     proxy.retryBudget.onRequest();
     proxy.inFlight.incrementAndGet();
     countedInFlight = true;
+    proxy.mirror.offer(ctx.channel().eventLoop(), host, route, version, req); // own connections
     connectUpstream(ep);
   }
 

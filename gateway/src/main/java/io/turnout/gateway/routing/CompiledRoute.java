@@ -10,11 +10,16 @@ public final class CompiledRoute {
   private final String prefix;
   private final VersionTarget[] versions;
   private final BucketMapping mapping;
+  private final VersionTarget[] mirrors;
 
   CompiledRoute(String prefix, List<VersionTarget> versions, BucketMapping mapping) {
     this.prefix = prefix;
     this.versions = versions.toArray(new VersionTarget[0]);
     this.mapping = mapping;
+    this.mirrors =
+        versions.stream()
+            .filter(v -> v.inSnapshot() && v.mirrorPercent() > 0)
+            .toArray(VersionTarget[]::new);
   }
 
   public String prefix() {
@@ -27,6 +32,14 @@ public final class CompiledRoute {
 
   public List<VersionTarget> versions() {
     return List.of(versions);
+  }
+
+  /**
+   * The versions that receive a copy of a share of this route's requests ({@code mirror > 0});
+   * usually empty. Never modify the array.
+   */
+  public VersionTarget[] mirrors() {
+    return mirrors;
   }
 
   /** The version with this name, or null. */

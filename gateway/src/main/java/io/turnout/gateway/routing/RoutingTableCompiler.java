@@ -122,7 +122,8 @@ final class RoutingTableCompiler {
               ready,
               true,
               stoppedAt,
-              metrics.versionMeters(hostName, vs.name())));
+              metrics.versionMeters(hostName, vs.name()),
+              vs.mirror()));
       gaugeRows.merge(
           List.of(hostName, vs.name()),
           new GatewayMetrics.RouteGaugeRow(hostName, vs.name(), vs.weight(), ready.size()),

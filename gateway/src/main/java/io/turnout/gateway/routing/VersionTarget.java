@@ -14,6 +14,7 @@ public final class VersionTarget {
   private final long stoppedServingAtNanos;
   private final boolean servingInSnapshot;
   private final boolean inSnapshot;
+  private final int mirrorPercent;
   final VersionMeters meters;
 
   VersionTarget(
@@ -23,7 +24,19 @@ public final class VersionTarget {
       boolean inSnapshot,
       long stoppedServingAtNanos,
       VersionMeters meters) {
+    this(name, weight, readyEndpoints, inSnapshot, stoppedServingAtNanos, meters, 0);
+  }
+
+  VersionTarget(
+      String name,
+      int weight,
+      List<UpstreamEndpoint> readyEndpoints,
+      boolean inSnapshot,
+      long stoppedServingAtNanos,
+      VersionMeters meters,
+      int mirrorPercent) {
     this.name = name;
+    this.mirrorPercent = mirrorPercent;
     this.weight = weight;
     this.endpoints = readyEndpoints.toArray(new UpstreamEndpoint[0]);
     this.inSnapshot = inSnapshot;
@@ -69,6 +82,11 @@ public final class VersionTarget {
       return VersionState.DRAINING;
     }
     return VersionState.DARK;
+  }
+
+  /** Percentage (0..100) of the route's requests copied to this version (VersionSpec.mirror). */
+  public int mirrorPercent() {
+    return mirrorPercent;
   }
 
   public VersionMeters meters() {

@@ -1,0 +1,89 @@
+package io.turnout.gateway.proxy.mirror;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * The meters of the copies sent to one (host, mirror version): {@code
+ * turnout_mirror_requests_total{host,version,code}}, {@code
+ * turnout_mirror_duration_seconds{host,version}} and {@code
+ * turnout_mirror_dropped_total{host,version,reason}}. Host and version come from the snapshot,
+ * reasons from {@link DropReason}: every tag value is from a bounded set.
+ *
+ * <p>Thread-safe.
+ */
+final class MirrorMeters {
+  /**
+   * The same buckets as the live {@code turnout_request_duration_seconds}, so live and mirror
+   * percentiles computed from the two histograms compare like for like.
+   */
+  private static final Duration[] BUCKETS = {
+    Duration.ofMillis(1),
+    Duration.ofMillis(5),
+    Duration.ofMillis(10),
+    Duration.ofMillis(25),
+    Duration.ofMillis(50),
+    Duration.ofMillis(100),
+    Duration.ofMillis(250),
+    Duration.ofMillis(500),
+    Duration.ofSeconds(1),
+    Duration.ofMillis(2500),
+    Duration.ofSeconds(5),
+    Duration.ofSeconds(10),
+    Duration.ofSeconds(30)
+  };
+
+  private final MeterRegistry registry;
+  private final String host;
+  private final String version;
+  private final Timer duration;
+  private final AtomicReferenceArray<Counter> byStatus = new AtomicReferenceArray<>(600);
+  private final AtomicReferenceArray<Counter> dropped =
+      new AtomicReferenceArray<>(DropReason.values().length);
+
+  MirrorMeters(MeterRegistry registry, String host, String version) {
+    this.registry = registry;
+    this.host = host;
+    this.version = version;
+    this.duration =
+        Timer.builder("turnout.mirror.duration")
+            .description("Time from a copy sent to its answer fully read, by host and version")
+            .tags("host", host, "version", version)
+            .serviceLevelObjectives(BUCKETS)
+            .register(registry);
+  }
+
+  /** Counts one copy answered in full. */
+  void answered(int status, long durationNanos) {
+    duration.record(durationNanos, TimeUnit.NANOSECONDS);
+    int code = status >= 100 && status < 600 ? status : 0;
+    Counter c = byStatus.get(code);
+    if (c == null) {
+      c =
+          Counter.builder("turnout.mirror.requests")
+              .description("Copies answered by a mirror version, by status code")
+              .tags("host", host, "version", version, "code", Integer.toString(code))
+              .register(registry);
+      byStatus.set(code, c);
+    }
+    c.increment();
+  }
+
+  /** Counts one copy that was chosen but not answered. */
+  void dropped(DropReason reason) {
+    Counter c = dropped.get(reason.ordinal());
+    if (c == null) {
+      c =
+          Counter.builder("turnout.mirror.dropped")
+              .description("Copies chosen for a mirror version but dropped, by reason")
+              .tags("host", host, "version", version, "reason", reason.tagValue())
+              .register(registry);
+      dropped.set(reason.ordinal(), c);
+    }
+    c.increment();
+  }
+}
