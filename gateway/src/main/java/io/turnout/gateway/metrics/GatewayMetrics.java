@@ -108,6 +108,33 @@ public final class GatewayMetrics {
             });
   }
 
+  /**
+   * Like {@link #snapshotApplied} for a delta: replaces the rows of {@code hosts} only (a host with
+   * no row left loses its gauges).
+   */
+  public void hostsApplied(long version, Set<String> hosts, List<RouteGaugeRow> rows) {
+    snapshotVersion.set(version);
+    Set<List<String>> present = new HashSet<>();
+    for (RouteGaugeRow r : rows) {
+      List<String> key = List.of(r.host(), r.version());
+      present.add(key);
+      RouteGauges g =
+          routeGauges.computeIfAbsent(key, k -> new RouteGauges(registry, r.host(), r.version()));
+      g.weight = r.weight();
+      g.readyEndpoints = r.readyEndpoints();
+    }
+    routeGauges
+        .entrySet()
+        .removeIf(
+            e -> {
+              if (present.contains(e.getKey()) || !hosts.contains(e.getKey().get(0))) {
+                return false;
+              }
+              e.getValue().remove(registry);
+              return true;
+            });
+  }
+
   public void snapshotRejected() {
     snapshotsRejected.increment();
   }

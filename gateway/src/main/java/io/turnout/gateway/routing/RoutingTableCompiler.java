@@ -56,22 +56,10 @@ final class RoutingTableCompiler {
     Map<List<String>, GatewayMetrics.RouteGaugeRow> gaugeRows = new LinkedHashMap<>();
 
     for (HostSpec hs : snapshot.hosts()) {
-      String name = hs.host().toLowerCase(Locale.ROOT);
-      if (name.length() > 1 && name.endsWith(".")) {
-        name = name.substring(0, name.length() - 1);
-      }
-      AffinityPolicy policy =
-          AffinityPolicy.of(affinityDefaults.overriddenBy(hs.affinity()), preview);
-      CompiledHost prevHost = previous == null ? null : previous.hostNamed(name);
-      List<CompiledRoute> routes = new ArrayList<>();
-      for (RouteSpec rs : hs.routes()) {
-        String prefix = SnapshotValidator.normalizePrefix(rs.path());
-        CompiledRoute prevRoute = prevHost == null ? null : prevHost.routeWithPrefix(prefix);
-        routes.add(
-            compileRoute(hs.host(), prefix, rs, prevRoute, policy, nowNanos, used, gaugeRows));
-      }
-      CompiledHost host = new CompiledHost(hs.host(), policy, routes);
+      CompiledHost host =
+          compileHost(hs, previous, affinityDefaults, preview, nowNanos, used, gaugeRows);
       all.add(host);
+      String name = indexName(hs.host());
       if (name.equals("*")) {
         catchAll = host;
       } else if (name.startsWith("*.")) {
@@ -83,6 +71,38 @@ final class RoutingTableCompiler {
     endpoints.retainOnly(used);
     metrics.snapshotApplied(snapshot.version(), List.copyOf(gaugeRows.values()));
     return new RoutingTable(snapshot, exact, wildcards, catchAll, all);
+  }
+
+  /** The name a host is indexed under: lower case, one trailing dot removed. */
+  static String indexName(String host) {
+    String name = host.toLowerCase(Locale.ROOT);
+    if (name.length() > 1 && name.endsWith(".")) {
+      name = name.substring(0, name.length() - 1);
+    }
+    return name;
+  }
+
+  /** Compiles one host against its previous form in {@code previous} (drain state carries). */
+  CompiledHost compileHost(
+      HostSpec hs,
+      RoutingTable previous,
+      AffinitySettings affinityDefaults,
+      PreviewSettings preview,
+      long nowNanos,
+      Set<UpstreamEndpoint> used,
+      Map<List<String>, GatewayMetrics.RouteGaugeRow> gaugeRows) {
+    String name = indexName(hs.host());
+    AffinityPolicy policy =
+        AffinityPolicy.of(affinityDefaults.overriddenBy(hs.affinity()), preview);
+    CompiledHost prevHost = previous == null ? null : previous.hostNamed(name);
+    List<CompiledRoute> routes = new ArrayList<>();
+    for (RouteSpec rs : hs.routes()) {
+      String prefix = SnapshotValidator.normalizePrefix(rs.path());
+      CompiledRoute prevRoute = prevHost == null ? null : prevHost.routeWithPrefix(prefix);
+      routes.add(
+          compileRoute(hs.host(), prefix, rs, prevRoute, policy, nowNanos, used, gaugeRows));
+    }
+    return new CompiledHost(hs.host(), policy, routes);
   }
 
   private CompiledRoute compileRoute(
