@@ -7,6 +7,7 @@ import io.turnout.gateway.source.ControllerSnapshotSource;
 import io.turnout.gateway.source.FileSnapshotSource;
 import io.turnout.gateway.source.SnapshotSink;
 import io.turnout.gateway.source.SnapshotSource;
+import io.turnout.gateway.source.StreamTokenFile;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -53,6 +54,14 @@ public final class Main implements Callable<Integer> {
               + " controller cannot be reached.")
   Path snapshotCache;
 
+  @Option(
+      names = "--stream-token-file",
+      paramLabel = "FILE",
+      description =
+          "With --controller: send Authorization: Bearer <the file's content> on the snapshot"
+              + " stream (read at start).")
+  Path streamTokenFile;
+
   public static void main(String[] args) {
     int code = new CommandLine(new Main()).execute(args);
     if (code != 0) {
@@ -63,7 +72,18 @@ public final class Main implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (controller != null) {
-      return runFromController(controller, config, snapshotCache);
+      String token;
+      try {
+        token = StreamTokenFile.read(streamTokenFile, "--stream-token-file");
+      } catch (IllegalArgumentException e) {
+        System.err.println("turnout-gateway: " + e.getMessage());
+        return 2;
+      }
+      return runFromController(controller, config, snapshotCache, token);
+    }
+    if (streamTokenFile != null) {
+      System.err.println("turnout-gateway: --stream-token-file needs --controller");
+      return 2;
     }
     if (snapshotCache != null) {
       System.err.println("turnout-gateway: --snapshot-cache needs --controller");
@@ -112,6 +132,12 @@ public final class Main implements Callable<Integer> {
    * every other setting (and is watched for them).
    */
   public static int runFromController(URI url, Path file, Path cache) throws InterruptedException {
+    return runFromController(url, file, cache, null);
+  }
+
+  /** As {@link #runFromController(URI, Path, Path)}, sending {@code streamToken} (or none). */
+  public static int runFromController(URI url, Path file, Path cache, String streamToken)
+      throws InterruptedException {
     AtomicReference<GatewayServer> server = new AtomicReference<>();
     GatewayConfig initial = GatewayConfig.defaults();
     FileSnapshotSource settings = null;
@@ -127,7 +153,9 @@ public final class Main implements Callable<Integer> {
     try {
       routes =
           ControllerSnapshotSource.create(
-              ControllerSnapshotSource.Settings.of(url).withCacheFile(cache));
+              ControllerSnapshotSource.Settings.of(url)
+                  .withCacheFile(cache)
+                  .withStreamToken(streamToken));
     } catch (IllegalArgumentException e) {
       System.err.println("turnout-gateway: " + e.getMessage());
       return 2;

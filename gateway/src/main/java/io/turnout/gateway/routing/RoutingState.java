@@ -114,8 +114,7 @@ public final class RoutingState implements SnapshotSink {
         return false;
       }
       table =
-          deltas.apply(
-              current, next, hosts, touched, affinityDefaults, preview, System.nanoTime());
+          deltas.apply(current, next, hosts, touched, affinityDefaults, preview, System.nanoTime());
       log.debug(
           "applied snapshot version {} from {}: {} host(s) changed",
           next.version(),

@@ -99,8 +99,7 @@ final class RoutingTableCompiler {
     for (RouteSpec rs : hs.routes()) {
       String prefix = SnapshotValidator.normalizePrefix(rs.path());
       CompiledRoute prevRoute = prevHost == null ? null : prevHost.routeWithPrefix(prefix);
-      routes.add(
-          compileRoute(hs.host(), prefix, rs, prevRoute, policy, nowNanos, used, gaugeRows));
+      routes.add(compileRoute(hs.host(), prefix, rs, prevRoute, policy, nowNanos, used, gaugeRows));
     }
     return new CompiledHost(hs.host(), policy, routes);
   }

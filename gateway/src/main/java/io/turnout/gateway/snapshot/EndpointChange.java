@@ -11,7 +11,8 @@ import java.util.List;
  * @param version the version's name
  * @param endpoints the version's whole endpoint list after the change
  */
-public record EndpointChange(String host, String path, String version, List<EndpointSpec> endpoints) {
+public record EndpointChange(
+    String host, String path, String version, List<EndpointSpec> endpoints) {
   public EndpointChange {
     endpoints = endpoints == null ? List.of() : List.copyOf(endpoints);
   }

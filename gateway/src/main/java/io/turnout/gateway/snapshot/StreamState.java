@@ -10,8 +10,9 @@ import java.util.TreeMap;
  * The routing state a delta-stream client holds: a full snapshot, then every {@link SnapshotDelta}
  * applied to it in turn, with its {@link SnapshotChecksum} kept up to date host by host.
  *
- * <p>Not thread-safe: owned by one thread (the gateway's snapshot-apply thread, or a test's reader).
- * After {@link #apply} throws, the state is undefined and must be replaced by a full snapshot.
+ * <p>Not thread-safe: owned by one thread (the gateway's snapshot-apply thread, or a test's
+ * reader). After {@link #apply} throws, the state is undefined and must be replaced by a full
+ * snapshot.
  */
 public final class StreamState {
   /** A delta that cannot apply to this state, or whose checksum disagrees with it after. */
@@ -61,8 +62,8 @@ public final class StreamState {
    * @param touched receives each host the delta touched, mapped to true when only its endpoints
    *     changed (and to false once anything else of it changed, even in an earlier delta folded
    *     into the same map)
-   * @throws DeltaException when {@code d} applies to another version, names a missing host, route or
-   *     version, or leaves a state whose checksum is not {@code d.checksum()}
+   * @throws DeltaException when {@code d} applies to another version, names a missing host, route
+   *     or version, or leaves a state whose checksum is not {@code d.checksum()}
    */
   public void apply(SnapshotDelta d, Map<String, Boolean> touched) throws DeltaException {
     if (d.base() != version) {

@@ -19,11 +19,11 @@ import java.time.Duration;
  *       controller skips a snapshot the gateway already has. Meanwhile the last good snapshot keeps
  *       serving: the source never offers an empty one.
  *   <li>With {@code deltas} (the default) it asks for {@code /v1/snapshots?delta=1}: after the
- *       first full snapshot, {@code delta} events carry only what changed, are applied to the
- *       hosts they touch, and are checked against the controller's checksum; on a mismatch (or a
- *       delta that does not apply) the source reconnects without {@code Last-Event-ID}, which
- *       brings a full snapshot. Queued events fold: a full snapshot drops everything queued
- *       before it, and consecutive deltas are applied to the sink as one change.
+ *       first full snapshot, {@code delta} events carry only what changed, are applied to the hosts
+ *       they touch, and are checked against the controller's checksum; on a mismatch (or a delta
+ *       that does not apply) the source reconnects without {@code Last-Event-ID}, which brings a
+ *       full snapshot. Queued events fold: a full snapshot drops everything queued before it, and
+ *       consecutive deltas are applied to the sink as one change.
  *   <li>With a cache file, each applied snapshot is written to it atomically, and at start the file
  *       is offered first, so a gateway restarted while the controller is down still serves.
  * </ul>
@@ -81,14 +81,7 @@ public interface ControllerSnapshotSource extends SnapshotSource {
 
     public Settings withBackoff(Duration initial, Duration max) {
       return new Settings(
-          controller,
-          cacheFile,
-          initial,
-          max,
-          readIdleTimeout,
-          maxEventBytes,
-          streamToken,
-          deltas);
+          controller, cacheFile, initial, max, readIdleTimeout, maxEventBytes, streamToken, deltas);
     }
 
     public Settings withReadIdleTimeout(Duration timeout) {

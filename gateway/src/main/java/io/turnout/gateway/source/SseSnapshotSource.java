@@ -41,7 +41,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -338,7 +337,8 @@ final class SseSnapshotSource implements ControllerSnapshotSource {
         touched.clear();
       } else if (state != null) {
         try {
-          state.apply(SnapshotJson.read(SnapshotJson.json(), e.data(), SnapshotDelta.class), touched);
+          state.apply(
+              SnapshotJson.read(SnapshotJson.json(), e.data(), SnapshotDelta.class), touched);
         } catch (ConfigException | StreamState.DeltaException ex) {
           log.warn("{}: {}; reconnecting for a full snapshot", origin, ex.getMessage());
           state = null;

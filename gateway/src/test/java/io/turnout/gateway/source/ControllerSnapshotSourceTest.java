@@ -152,8 +152,11 @@ class ControllerSnapshotSourceTest {
   void anInvalidSnapshotIsRejectedAndTheLastGoodOneStays() throws Exception {
     start(fast());
     FakeSseServer.Conn c = controller.next();
+    // One at a time: snapshots queued together fold into the latest, so each waits its turn.
     c.snapshot(1, SnapshotJson.toJson(snapshot(1, 10)));
+    await().until(() -> sink.applied.size() == 1);
     c.snapshot(2, "{\"version\":2,\"hosts\":[{\"host\":\"bad host\",\"routes\":[]}]}");
+    await().until(() -> sink.rejected.size() == 1);
     c.snapshot(3, "{\"version\":3,\"hostz\":[]}");
     await().until(() -> sink.rejected.size() == 2);
     assertEquals(1, sink.applied.size());
