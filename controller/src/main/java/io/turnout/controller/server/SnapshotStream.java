@@ -131,10 +131,12 @@ final class SnapshotStream implements AutoCloseable {
       return;
     }
     SnapshotDelta d = SnapshotDiff.between(sent, next);
-    if (d.isEmpty()) {
-      return; // e.g. a change undone within the coalescing window
+    if (d.isEmpty() && next.version() == sent.version()) {
+      return;
     }
-    if (!d.endpointsOnly() || endpointCoalesceNanos == 0) {
+    // An empty delta still moves the version (the reconciler publishes only changes, so this is
+    // rare): subscribers and their Last-Event-ID stay in step with the controller.
+    if (d.isEmpty() || !d.endpointsOnly() || endpointCoalesceNanos == 0) {
       send(d);
       return;
     }
@@ -146,11 +148,8 @@ final class SnapshotStream implements AutoCloseable {
 
   private void flushEndpoints() {
     endpointFlush = null;
-    if (latest != sent) {
-      SnapshotDelta d = SnapshotDiff.between(sent, latest);
-      if (!d.isEmpty()) {
-        send(d);
-      }
+    if (latest != sent && latest.version() != sent.version()) {
+      send(SnapshotDiff.between(sent, latest));
     }
   }
 
