@@ -58,6 +58,12 @@ public final class ForkedGateway implements AutoCloseable {
    * listen:} block) with extra JVM options, and waits until it listens.
    */
   public static ForkedGateway start(String yaml, String... jvmOptions) throws Exception {
+    return start(yaml, List.of(), jvmOptions);
+  }
+
+  /** As {@link #start(String, String...)}, with more gateway options ({@code --controller URL}). */
+  public static ForkedGateway start(String yaml, List<String> args, String... jvmOptions)
+      throws Exception {
     Path dir = Files.createTempDirectory("turnout-forked");
     Path config = dir.resolve("turnout.yaml");
     String y = yaml;
@@ -76,6 +82,7 @@ public final class ForkedGateway implements AutoCloseable {
     cmd.add("io.turnout.gateway.Main");
     cmd.add("--config");
     cmd.add(config.toString());
+    cmd.addAll(args);
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     ForkedGateway g = new ForkedGateway(p);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
