@@ -67,6 +67,13 @@ public final class FleetBench {
   private static final String SHOP = "shop.example.com";
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("apply")) {
+      // Only the gateway's apply of one endpoint change, on a synthetic snapshot of that size.
+      int n = args.length > 1 ? Integer.parseInt(args[1]) : 5000;
+      System.out.println(
+          "gateway apply of one endpoint change, " + n + " Services: " + endpointApplyCost(of(n)));
+      return;
+    }
     int services = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
     int subscribers = args.length > 1 ? Integer.parseInt(args[1]) : 90;
     List<Integer> rates = new ArrayList<>();
@@ -568,6 +575,30 @@ public final class FleetBench {
         st.percentileMillis(50),
         st.percentileMillis(99),
         took.size());
+  }
+
+  /** {@code services} Services as the bench cluster has them: n/2 hosts, blue and green. */
+  private static Snapshot of(int services) {
+    List<HostSpec> hosts = new ArrayList<>();
+    for (int app = 0; app < services / 2; app++) {
+      List<VersionSpec> versions = new ArrayList<>();
+      for (int v = 0; v < 2; v++) {
+        List<EndpointSpec> eps = new ArrayList<>();
+        for (int e = 0; e < 10; e++) {
+          int ip = (2 * app + v) * 16 + e;
+          eps.add(
+              new EndpointSpec(
+                  "10." + (ip >> 16 & 255) + "." + (ip >> 8 & 255) + "." + (ip & 255), 8080));
+        }
+        versions.add(new VersionSpec(v == 0 ? "blue" : "green", v == 0 ? 90 : 10, eps));
+      }
+      hosts.add(
+          new HostSpec(
+              "app" + app + ".example.com",
+              List.of(new io.turnout.gateway.snapshot.RouteSpec("/", versions))));
+    }
+    hosts.sort(java.util.Comparator.comparing(HostSpec::host));
+    return new Snapshot(1, hosts);
   }
 
   private static List<VersionSpec> replaceFirst(List<VersionSpec> vs, VersionSpec first) {

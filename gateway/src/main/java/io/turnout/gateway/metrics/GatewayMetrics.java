@@ -109,8 +109,8 @@ public final class GatewayMetrics {
   }
 
   /**
-   * Like {@link #snapshotApplied} for a delta: replaces the rows of {@code hosts} only (a host with
-   * no row left loses its gauges).
+   * Like {@link #snapshotApplied} for a delta: updates {@code rows}, and drops the other rows of
+   * {@code hosts} (empty when only endpoints changed in place, so nothing can have gone).
    */
   public void hostsApplied(long version, Set<String> hosts, List<RouteGaugeRow> rows) {
     snapshotVersion.set(version);
@@ -122,6 +122,9 @@ public final class GatewayMetrics {
           routeGauges.computeIfAbsent(key, k -> new RouteGauges(registry, r.host(), r.version()));
       g.weight = r.weight();
       g.readyEndpoints = r.readyEndpoints();
+    }
+    if (hosts.isEmpty()) {
+      return; // endpoints changed in place: no row can have gone, skip the walk of every row
     }
     routeGauges
         .entrySet()

@@ -84,9 +84,11 @@ final class DeltaCompiler {
         added.add(now);
       }
     }
-    metrics.hostsApplied(next.version(), touched.keySet(), List.copyOf(rows.values()));
+    boolean inPlace = replaced.isEmpty() && added.isEmpty();
+    metrics.hostsApplied(
+        next.version(), inPlace ? Set.of() : touched.keySet(), List.copyOf(rows.values()));
     RoutingTable table;
-    if (replaced.isEmpty() && added.isEmpty()) {
+    if (inPlace) {
       table = previous.withSnapshot(next);
     } else {
       List<CompiledHost> all = new ArrayList<>(previous.hosts().size() + added.size());
