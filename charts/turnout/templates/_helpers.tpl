@@ -222,6 +222,19 @@ cannot grant more.
 {{- end -}}
 
 {{/*
+Name of the Secret holding the snapshot stream's bearer token, and where both sides read it.
+*/}}
+{{- define "turnout.controller.streamTokenSecretName" -}}
+{{- if .Values.controller.streamToken.existingSecret -}}
+{{- .Values.controller.streamToken.existingSecret -}}
+{{- else -}}
+{{- printf "%s-stream-token" (include "turnout.controller.fullname" .) -}}
+{{- end -}}
+{{- end -}}
+{{- define "turnout.gateway.streamTokenFile" -}}secret/stream-token{{- end -}}
+{{- define "turnout.controller.streamTokenDir" -}}/etc/turnout-stream{{- end -}}
+
+{{/*
 URL of the controller's snapshot stream, as the gateway is given it. The short Service name
 resolves in the release namespace on the first DNS search domain.
 */}}

@@ -10,6 +10,7 @@ import io.turnout.gateway.source.DrainAuthority;
 import io.turnout.gateway.source.FileSnapshotSource;
 import io.turnout.gateway.source.SnapshotSink;
 import io.turnout.gateway.source.SnapshotSource;
+import io.turnout.gateway.source.StreamTokenFile;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,6 +72,14 @@ public final class Main implements Callable<Integer> {
 
   private static final Duration REPORT_PERIOD = Duration.ofSeconds(1);
 
+  @Option(
+      names = "--stream-token-file",
+      paramLabel = "FILE",
+      description =
+          "With --controller: send Authorization: Bearer <the file's content> on the snapshot"
+              + " stream (read at start).")
+  Path streamTokenFile;
+
   public static void main(String[] args) {
     int code = new CommandLine(new Main()).execute(args);
     if (code != 0) {
@@ -81,7 +90,18 @@ public final class Main implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (controller != null) {
-      return runFromController(controller, config, snapshotCache, reportTo);
+      String token;
+      try {
+        token = StreamTokenFile.read(streamTokenFile, "--stream-token-file");
+      } catch (IllegalArgumentException e) {
+        System.err.println("turnout-gateway: " + e.getMessage());
+        return 2;
+      }
+      return runFromController(controller, config, snapshotCache, reportTo, token);
+    }
+    if (streamTokenFile != null) {
+      System.err.println("turnout-gateway: --stream-token-file needs --controller");
+      return 2;
     }
     if (snapshotCache != null) {
       System.err.println("turnout-gateway: --snapshot-cache needs --controller");
@@ -133,7 +153,16 @@ public final class Main implements Callable<Integer> {
    * Runs a gateway whose routes stream from a controller; the optional config file still gives
    * every other setting (and is watched for them).
    */
-  public static int runFromController(URI url, Path file, Path cache, List<URI> reportTo)
+  public static int runFromController(URI url, Path file, Path cache) throws InterruptedException {
+    return runFromController(url, file, cache, List.of(), null);
+  }
+
+  /**
+   * As {@link #runFromController(URI, Path, Path)}, reporting to {@code reportTo} (empty: the
+   * controller) and sending {@code streamToken} (or none) on the stream.
+   */
+  public static int runFromController(
+      URI url, Path file, Path cache, List<URI> reportTo, String streamToken)
       throws InterruptedException {
     AtomicReference<GatewayServer> server = new AtomicReference<>();
     AtomicReference<FleetReporter> reporter = new AtomicReference<>();
@@ -151,7 +180,9 @@ public final class Main implements Callable<Integer> {
     try {
       routes =
           ControllerSnapshotSource.create(
-              ControllerSnapshotSource.Settings.of(url).withCacheFile(cache));
+              ControllerSnapshotSource.Settings.of(url)
+                  .withCacheFile(cache)
+                  .withStreamToken(streamToken));
     } catch (IllegalArgumentException e) {
       System.err.println("turnout-gateway: " + e.getMessage());
       return 2;

@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.turnout.controller.Controller;
 import io.turnout.controller.rollout.RolloutSettings;
 import io.turnout.controller.server.SnapshotServer;
+import io.turnout.gateway.source.StreamTokenFile;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,6 +78,30 @@ final class RunCommand implements Callable<Integer> {
       description = "Name of that Lease (default: ${DEFAULT-VALUE}).")
   String leaseName;
 
+  @Option(
+      names = "--endpoint-coalesce",
+      paramLabel = "MILLIS",
+      defaultValue = "100",
+      description =
+          "Send endpoint-only changes at most this often; weight, version and host changes go"
+              + " at once (default: ${DEFAULT-VALUE} ms).")
+  long endpointCoalesceMillis;
+
+  @Option(
+      names = "--max-streams",
+      paramLabel = "N",
+      defaultValue = "512",
+      description =
+          "Snapshot streams open at once; more are answered 503 (default: ${DEFAULT-VALUE}).")
+  int maxStreams;
+
+  @Option(
+      names = "--stream-token-file",
+      paramLabel = "FILE",
+      description =
+          "Require Authorization: Bearer <the file's content> on /v1/snapshots (read at start).")
+  Path streamTokenFile;
+
   RunCommand(Supplier<KubernetesClient> clients) {
     this.clients = clients;
   }
@@ -94,6 +120,15 @@ final class RunCommand implements Callable<Integer> {
       throw new Cli.Refused("--coalesce must be >= 0 and --heartbeat >= 1");
     }
     List<String> trusted = TrustedNamespaces.parse(trustedNamespaces);
+    if (endpointCoalesceMillis < 0 || maxStreams < 1) {
+      throw new Cli.Refused("--endpoint-coalesce must be >= 0 and --max-streams >= 1");
+    }
+    String token;
+    try {
+      token = StreamTokenFile.read(streamTokenFile, "--stream-token-file");
+    } catch (IllegalArgumentException e) {
+      throw new Cli.Refused(e.getMessage());
+    }
     KubernetesClient client = clients.get();
     Controller controller =
         Controller.start(
@@ -102,7 +137,10 @@ final class RunCommand implements Callable<Integer> {
                 namespaces,
                 Duration.ofMillis(coalesceMillis),
                 SnapshotServer.Settings.defaults(port)
-                    .withHeartbeat(Duration.ofSeconds(heartbeatSeconds)),
+                    .withHeartbeat(Duration.ofSeconds(heartbeatSeconds))
+                    .withEndpointCoalesce(Duration.ofMillis(endpointCoalesceMillis))
+                    .withMaxStreams(maxStreams)
+                    .withStreamToken(token),
                 rollouts(),
                 trusted));
     CountDownLatch stopped = new CountDownLatch(1);

@@ -91,6 +91,17 @@ final class ControllerHttpHandler extends SimpleChannelInboundHandler<FullHttpRe
   }
 
   private void stream(ChannelHandlerContext ctx, FullHttpRequest req) {
+    StreamGate.Refusal refusal = server.admit(req);
+    if (refusal != null) {
+      respond(ctx, req, refusal.status(), "text/plain", refusal.message(), false);
+      return;
+    }
+    // ?delta=1: a full snapshot, then deltas (SnapshotStream); anything else: full snapshots only.
+    boolean deltas =
+        new QueryStringDecoder(req.uri())
+            .parameters()
+            .getOrDefault("delta", java.util.List.of())
+            .contains("1");
     long lastEventId = -1;
     String header = req.headers().get("Last-Event-ID");
     if (header != null) {
@@ -111,7 +122,11 @@ final class ControllerHttpHandler extends SimpleChannelInboundHandler<FullHttpRe
     // gets the current snapshot; an id from the future (another replica) does too.
     Subscriber s =
         new Subscriber(
-            ctx.channel(), server.slowClientTimeoutNanos(), server.slowClosed::increment);
+            ctx.channel(),
+            deltas,
+            server.slowClientTimeoutNanos(),
+            server.maxPending(),
+            server.slowClosed::increment);
     subscriber = s;
     server.subscribe(s, lastEventId);
   }

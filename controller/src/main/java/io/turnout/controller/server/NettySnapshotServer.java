@@ -27,9 +27,9 @@ import java.util.function.BooleanSupplier;
 /**
  * Netty implementation of {@link SnapshotServer}.
  *
- * <p>Threads: {@link #publish} runs on the caller's thread (the reconciler): it encodes the
- * snapshot once, swaps {@code current} (volatile) and hands it to every subscriber's event loop.
- * The subscriber set is concurrent; each {@link Subscriber} is owned by its channel's loop.
+ * <p>Threads: {@link #publish} runs on the caller's thread (the reconciler) and only hands the
+ * snapshot to the {@link SnapshotStream}'s thread, which encodes and sends. The subscriber set (for
+ * counting and closing) is concurrent; each {@link Subscriber} is owned by its channel's loop.
  */
 final class NettySnapshotServer implements SnapshotServer {
   private final Settings settings;
@@ -38,7 +38,8 @@ final class NettySnapshotServer implements SnapshotServer {
   private final Channel serverChannel;
   private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
   private final SideRoutes sideRoutes;
-  private volatile Published current;
+  private final SnapshotStream stream;
+  private final StreamGate gate;
   final Counter slowClosed;
   final Counter connects;
 
@@ -49,6 +50,8 @@ final class NettySnapshotServer implements SnapshotServer {
       SideRoutes sideRoutes) {
     this.settings = settings;
     this.sideRoutes = sideRoutes;
+    this.stream = new SnapshotStream(settings.endpointCoalesce(), 4096, 64L << 20, registry);
+    this.gate = new StreamGate(settings.streamToken(), settings.maxStreams(), registry);
     this.boss =
         new MultiThreadIoEventLoopGroup(
             1, new DefaultThreadFactory("turnout-http-accept", true), NioIoHandler.newFactory());
@@ -96,6 +99,7 @@ final class NettySnapshotServer implements SnapshotServer {
     } catch (RuntimeException e) {
       boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
       workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      stream.close();
       throw e;
     }
   }
@@ -114,11 +118,12 @@ final class NettySnapshotServer implements SnapshotServer {
 
   @Override
   public void publish(Snapshot snapshot) {
-    Published p = Published.of(snapshot);
-    current = p;
-    for (Subscriber s : subscribers) {
-      s.offer(p);
-    }
+    stream.publish(snapshot);
+  }
+
+  /** Why a stream request may not open a stream (null when it may). */
+  StreamGate.Refusal admit(io.netty.handler.codec.http.HttpRequest req) {
+    return gate.admit(req, subscribers.size());
   }
 
   /** Called on the new subscriber's event loop once its response headers are written. */
@@ -126,24 +131,18 @@ final class NettySnapshotServer implements SnapshotServer {
     connects.increment();
     subscribers.add(s);
     s.startHeartbeat(settings.heartbeat().toNanos());
-    Published p = current;
-    if (p != null) {
-      if (p.version() == lastEventId) {
-        s.alreadyHas(p.version()); // a resumed stream that missed nothing
-      } else {
-        s.deliver(p);
-      }
-    }
-    // A publish racing with this subscribe may have missed `s`; re-read to close the gap.
-    Published again = current;
-    if (again != p && again != null) {
-      s.deliver(again);
-    }
+    stream.attach(s, lastEventId);
   }
 
   void unsubscribe(Subscriber s) {
     subscribers.remove(s);
+    stream.detach(s);
     s.stop();
+  }
+
+  /** Deltas a subscriber may have waiting before it is cut. */
+  int maxPending() {
+    return 1024;
   }
 
   long slowClientTimeoutNanos() {
@@ -164,6 +163,7 @@ final class NettySnapshotServer implements SnapshotServer {
   public void close() {
     sideRoutes.close();
     serverChannel.close().syncUninterruptibly();
+    stream.close();
     for (Subscriber s : subscribers) {
       s.channel().close();
     }

@@ -126,6 +126,36 @@ public final class GatewayMetrics {
             });
   }
 
+  /**
+   * Like {@link #snapshotApplied} for a delta: updates {@code rows}, and drops the other rows of
+   * {@code hosts} (empty when only endpoints changed in place, so nothing can have gone).
+   */
+  public void hostsApplied(long version, Set<String> hosts, List<RouteGaugeRow> rows) {
+    snapshotVersion.set(version);
+    Set<List<String>> present = new HashSet<>();
+    for (RouteGaugeRow r : rows) {
+      List<String> key = List.of(r.host(), r.version());
+      present.add(key);
+      RouteGauges g =
+          routeGauges.computeIfAbsent(key, k -> new RouteGauges(registry, r.host(), r.version()));
+      g.weight = r.weight();
+      g.readyEndpoints = r.readyEndpoints();
+    }
+    if (hosts.isEmpty()) {
+      return; // endpoints changed in place: no row can have gone, skip the walk of every row
+    }
+    routeGauges
+        .entrySet()
+        .removeIf(
+            e -> {
+              if (present.contains(e.getKey()) || !hosts.contains(e.getKey().get(0))) {
+                return false;
+              }
+              e.getValue().remove(registry);
+              return true;
+            });
+  }
+
   public void snapshotRejected() {
     snapshotsRejected.increment();
   }

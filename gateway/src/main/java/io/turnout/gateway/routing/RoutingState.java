@@ -5,10 +5,15 @@ import io.turnout.gateway.config.AssetSettings;
 import io.turnout.gateway.config.ConfigException;
 import io.turnout.gateway.config.PreviewSettings;
 import io.turnout.gateway.metrics.GatewayMetrics;
+import io.turnout.gateway.snapshot.HostSpec;
 import io.turnout.gateway.snapshot.Snapshot;
 import io.turnout.gateway.snapshot.SnapshotValidator;
 import io.turnout.gateway.source.DrainAuthority;
 import io.turnout.gateway.source.SnapshotSink;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +31,7 @@ public final class RoutingState implements SnapshotSink {
   private final GatewayMetrics metrics;
   private final EndpointRegistry endpoints = new EndpointRegistry();
   private final RoutingTableCompiler compiler;
+  private final DeltaCompiler deltas;
   private volatile RoutingTable table;
   private AffinitySettings affinityDefaults;
   private PreviewSettings preview;
@@ -50,6 +56,7 @@ public final class RoutingState implements SnapshotSink {
       DrainAuthority drainAuthority) {
     this.metrics = metrics;
     this.compiler = new RoutingTableCompiler(endpoints, metrics, DrainClock.of(drainAuthority));
+    this.deltas = new DeltaCompiler(compiler, endpoints, metrics);
     this.affinityDefaults = affinityDefaults;
     this.preview = preview;
     this.assetDefaults = assetDefaults;
@@ -86,6 +93,62 @@ public final class RoutingState implements SnapshotSink {
     } catch (ConfigException e) {
       rejected(origin, String.join("; ", e.problems()));
       return false;
+    } catch (RuntimeException e) {
+      rejected(origin, e.getMessage());
+      return false;
+    }
+  }
+
+  /**
+   * Applies a delta's hosts only (see {@link DeltaCompiler}); validates the touched hosts, plus
+   * that none of them takes a name another host already has. Before the first table, or when a
+   * quarter of the hosts or more changed, compiles whole instead.
+   */
+  @Override
+  public synchronized boolean offerChange(
+      Snapshot next, Map<String, HostSpec> hosts, Map<String, Boolean> touched, String origin) {
+    RoutingTable current = table;
+    if (current == null || touched.size() * 4 >= Math.max(4, hosts.size())) {
+      return offer(next, origin);
+    }
+    try {
+      List<String> problems = new ArrayList<>();
+      if (next.version() < 0) {
+        problems.add("version: must be >= 0, was " + next.version());
+      }
+      List<HostSpec> changed = new ArrayList<>();
+      for (String name : touched.keySet()) {
+        HostSpec h = hosts.get(name);
+        if (h == null) {
+          continue;
+        }
+        changed.add(h);
+        CompiledHost same = current.hostNamed(h.host().toLowerCase(Locale.ROOT));
+        if (same != null && !same.name().equals(h.host()) && hosts.containsKey(same.name())) {
+          problems.add("hosts: '" + h.host() + "' appears more than once");
+        }
+      }
+      SnapshotValidator.validateHosts(changed, "hosts", problems);
+      if (!problems.isEmpty()) {
+        rejected(origin, String.join("; ", problems));
+        return false;
+      }
+      table =
+          deltas.apply(
+              current,
+              next,
+              hosts,
+              touched,
+              affinityDefaults,
+              preview,
+              assetDefaults,
+              System.nanoTime());
+      log.debug(
+          "applied snapshot version {} from {}: {} host(s) changed",
+          next.version(),
+          origin,
+          touched.size());
+      return true;
     } catch (RuntimeException e) {
       rejected(origin, e.getMessage());
       return false;

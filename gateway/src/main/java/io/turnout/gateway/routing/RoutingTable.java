@@ -19,7 +19,7 @@ public final class RoutingTable {
   private final HostIndex<CompiledHost> wildcards;
   private final CompiledHost catchAll;
   private final List<CompiledHost> hosts;
-  private final Map<String, CompiledHost> byName = new HashMap<>();
+  private final Map<String, CompiledHost> byName;
 
   RoutingTable(
       Snapshot snapshot,
@@ -32,9 +32,24 @@ public final class RoutingTable {
     this.wildcards = new HostIndex<>(wildcardsBySuffix);
     this.catchAll = catchAll;
     this.hosts = List.copyOf(hosts);
+    this.byName = new HashMap<>();
     for (CompiledHost h : hosts) {
       byName.put(h.name().toLowerCase(Locale.ROOT), h);
     }
+  }
+
+  /** The same compiled hosts under {@code next} (a delta that changed endpoints in place). */
+  RoutingTable withSnapshot(Snapshot next) {
+    return new RoutingTable(next, this);
+  }
+
+  private RoutingTable(Snapshot snapshot, RoutingTable same) {
+    this.snapshot = snapshot;
+    this.exact = same.exact;
+    this.wildcards = same.wildcards;
+    this.catchAll = same.catchAll;
+    this.hosts = same.hosts;
+    this.byName = same.byName;
   }
 
   /** The host configured under exactly this name ({@code *.example.com}, {@code *}), or null. */

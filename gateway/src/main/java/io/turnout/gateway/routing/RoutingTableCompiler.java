@@ -62,19 +62,11 @@ final class RoutingTableCompiler {
     Map<List<String>, GatewayMetrics.RouteGaugeRow> gaugeRows = new LinkedHashMap<>();
 
     for (HostSpec hs : snapshot.hosts()) {
-      String name = HostNames.normalize(hs.host());
-      AffinityPolicy policy =
-          AffinityPolicy.of(affinityDefaults.overriddenBy(hs.affinity()), preview);
-      CompiledHost prevHost = previous == null ? null : previous.hostNamed(name);
-      List<CompiledRoute> routes = new ArrayList<>();
-      for (RouteSpec rs : hs.routes()) {
-        String prefix = SnapshotValidator.normalizePrefix(rs.path());
-        CompiledRoute prevRoute = prevHost == null ? null : prevHost.routeWithPrefix(prefix);
-        routes.add(compileRoute(name, prefix, rs, prevRoute, policy, nowNanos, used, gaugeRows));
-      }
-      AssetPolicy assets = AssetPolicy.of(assetDefaults.overriddenBy(hs.assets()));
-      CompiledHost host = new CompiledHost(name, policy, assets, routes);
+      CompiledHost host =
+          compileHost(
+              hs, previous, affinityDefaults, preview, assetDefaults, nowNanos, used, gaugeRows);
       all.add(host);
+      String name = host.name();
       if (name.equals("*")) {
         catchAll = host;
       } else if (name.startsWith("*.")) {
@@ -86,6 +78,35 @@ final class RoutingTableCompiler {
     endpoints.retainOnly(used);
     metrics.snapshotApplied(snapshot.version(), List.copyOf(gaugeRows.values()));
     return new RoutingTable(snapshot, exact, wildcards, catchAll, all);
+  }
+
+  /** The name a host is indexed under ({@link HostNames#normalize}). */
+  static String indexName(String host) {
+    return HostNames.normalize(host);
+  }
+
+  /** Compiles one host against its previous form in {@code previous} (drain state carries). */
+  CompiledHost compileHost(
+      HostSpec hs,
+      RoutingTable previous,
+      AffinitySettings affinityDefaults,
+      PreviewSettings preview,
+      AssetSettings assetDefaults,
+      long nowNanos,
+      Set<UpstreamEndpoint> used,
+      Map<List<String>, GatewayMetrics.RouteGaugeRow> gaugeRows) {
+    String name = indexName(hs.host());
+    AffinityPolicy policy =
+        AffinityPolicy.of(affinityDefaults.overriddenBy(hs.affinity()), preview);
+    CompiledHost prevHost = previous == null ? null : previous.hostNamed(name);
+    List<CompiledRoute> routes = new ArrayList<>();
+    for (RouteSpec rs : hs.routes()) {
+      String prefix = SnapshotValidator.normalizePrefix(rs.path());
+      CompiledRoute prevRoute = prevHost == null ? null : prevHost.routeWithPrefix(prefix);
+      routes.add(compileRoute(name, prefix, rs, prevRoute, policy, nowNanos, used, gaugeRows));
+    }
+    AssetPolicy assets = AssetPolicy.of(assetDefaults.overriddenBy(hs.assets()));
+    return new CompiledHost(name, policy, assets, routes);
   }
 
   private CompiledRoute compileRoute(

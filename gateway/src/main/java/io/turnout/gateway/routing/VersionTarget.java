@@ -5,12 +5,14 @@ import java.util.List;
 
 /**
  * A version of a route as compiled for the request path: its ready endpoints and when it last
- * served. Immutable; part of one {@link RoutingTable}.
+ * served. Part of one {@link RoutingTable}; immutable except for its endpoint array, which a delta
+ * that changes only endpoints (and not whether there is a ready one) replaces in place with one
+ * volatile write ({@link DeltaCompiler}). A request reads the array once and uses that.
  */
 public final class VersionTarget {
   private final String name;
   private final int weight;
-  private final UpstreamEndpoint[] endpoints;
+  private volatile UpstreamEndpoint[] endpoints;
   private final long stoppedServingAtNanos;
   private final boolean servingInSnapshot;
   private final boolean inSnapshot;
@@ -56,6 +58,11 @@ public final class VersionTarget {
   /** The ready endpoints; never modify the array. */
   public UpstreamEndpoint[] endpoints() {
     return endpoints;
+  }
+
+  /** Swaps in new ready endpoints; never turns an empty array into a non-empty one or back. */
+  void replaceEndpoints(UpstreamEndpoint[] ready) {
+    endpoints = ready;
   }
 
   public boolean hasReadyEndpoint() {

@@ -18,6 +18,12 @@ import java.time.Duration;
  *       it reconnects with exponential backoff and jitter, sending {@code Last-Event-ID} so the
  *       controller skips a snapshot the gateway already has. Meanwhile the last good snapshot keeps
  *       serving: the source never offers an empty one.
+ *   <li>With {@code deltas} (the default) it asks for {@code /v1/snapshots?delta=1}: after the
+ *       first full snapshot, {@code delta} events carry only what changed, are applied to the hosts
+ *       they touch, and are checked against the controller's checksum; on a mismatch (or a delta
+ *       that does not apply) the source reconnects without {@code Last-Event-ID}, which brings a
+ *       full snapshot. Queued events fold: a full snapshot drops everything queued before it, and
+ *       consecutive deltas are applied to the sink as one change.
  *   <li>With a cache file, each applied snapshot is written to it atomically, and at start the file
  *       is offered first, so a gateway restarted while the controller is down still serves.
  * </ul>
@@ -36,6 +42,8 @@ public interface ControllerSnapshotSource extends SnapshotSource {
    * @param readIdleTimeout reconnect when nothing (not even a heartbeat) arrives for this long;
    *     keep it a few times the controller's heartbeat (10 s)
    * @param maxEventBytes largest snapshot event accepted; a bigger one drops the connection
+   * @param streamToken bearer token sent to the controller, or null
+   * @param deltas ask for {@code ?delta=1}: a full snapshot, then only changes
    */
   record Settings(
       URI controller,
@@ -43,7 +51,9 @@ public interface ControllerSnapshotSource extends SnapshotSource {
       Duration initialBackoff,
       Duration maxBackoff,
       Duration readIdleTimeout,
-      int maxEventBytes) {
+      int maxEventBytes,
+      String streamToken,
+      boolean deltas) {
 
     public static Settings of(URI controller) {
       return new Settings(
@@ -52,21 +62,64 @@ public interface ControllerSnapshotSource extends SnapshotSource {
           Duration.ofMillis(200),
           Duration.ofSeconds(8),
           Duration.ofSeconds(35),
-          64 << 20);
+          64 << 20,
+          null,
+          true);
     }
 
     public Settings withCacheFile(Path file) {
       return new Settings(
-          controller, file, initialBackoff, maxBackoff, readIdleTimeout, maxEventBytes);
+          controller,
+          file,
+          initialBackoff,
+          maxBackoff,
+          readIdleTimeout,
+          maxEventBytes,
+          streamToken,
+          deltas);
     }
 
     public Settings withBackoff(Duration initial, Duration max) {
-      return new Settings(controller, cacheFile, initial, max, readIdleTimeout, maxEventBytes);
+      return new Settings(
+          controller, cacheFile, initial, max, readIdleTimeout, maxEventBytes, streamToken, deltas);
     }
 
     public Settings withReadIdleTimeout(Duration timeout) {
       return new Settings(
-          controller, cacheFile, initialBackoff, maxBackoff, timeout, maxEventBytes);
+          controller,
+          cacheFile,
+          initialBackoff,
+          maxBackoff,
+          timeout,
+          maxEventBytes,
+          streamToken,
+          deltas);
+    }
+
+    /** Sends {@code Authorization: Bearer <token>} (null: none). */
+    public Settings withStreamToken(String token) {
+      return new Settings(
+          controller,
+          cacheFile,
+          initialBackoff,
+          maxBackoff,
+          readIdleTimeout,
+          maxEventBytes,
+          token,
+          deltas);
+    }
+
+    /** Asks for deltas after the first full snapshot (the default) or full snapshots only. */
+    public Settings withDeltas(boolean on) {
+      return new Settings(
+          controller,
+          cacheFile,
+          initialBackoff,
+          maxBackoff,
+          readIdleTimeout,
+          maxEventBytes,
+          streamToken,
+          on);
     }
   }
 

@@ -1,6 +1,8 @@
 package io.turnout.gateway.source;
 
+import io.turnout.gateway.snapshot.HostSpec;
 import io.turnout.gateway.snapshot.Snapshot;
+import java.util.Map;
 
 /**
  * Where a {@link SnapshotSource} delivers snapshots. The sink validates each one whole and swaps it
@@ -19,6 +21,21 @@ public interface SnapshotSink {
    * @return true when it was applied, false when it was rejected
    */
   boolean offer(Snapshot snapshot, String origin);
+
+  /**
+   * Offers the state reached by one or more deltas. A sink that can apply only the touched hosts
+   * does so; the default offers the whole snapshot.
+   *
+   * @param next the whole new state
+   * @param hosts the same state's hosts by name
+   * @param touched the hosts the deltas touched (present or removed), true when only their
+   *     endpoints changed
+   * @return true when it was applied, false when it was rejected
+   */
+  default boolean offerChange(
+      Snapshot next, Map<String, HostSpec> hosts, Map<String, Boolean> touched, String origin) {
+    return offer(next, origin);
+  }
 
   /** Reports a snapshot that could not even be parsed; counts it as rejected. */
   void reject(String origin, String reason);

@@ -106,6 +106,8 @@ class ControllerSnapshotSourceTest {
     FakeSseServer.Conn c = controller.next();
     assertNull(c.lastEventId);
     c.snapshot(100, SnapshotJson.toJson(snapshot(100, 10)));
+    // Snapshots queued together fold into the newest: let the first be applied on its own.
+    await().untilAsserted(() -> assertEquals(1, sink.applied.size()));
     c.send(": keep-alive\n\n");
     c.snapshot(101, SnapshotJson.toJson(snapshot(101, 10))); // same routes, new version
     c.snapshot(102, SnapshotJson.toJson(snapshot(102, 50)));
@@ -132,7 +134,8 @@ class ControllerSnapshotSourceTest {
   @Test
   void aSilentStreamIsTreatedAsDeadAfterTheReadIdleTimeout() throws Exception {
     String json = SnapshotJson.toJson(snapshot(1, 10)); // before the clock starts: Jackson warms up
-    start(fast().withReadIdleTimeout(Duration.ofMillis(500)));
+    // 3 s, not less: on a loaded machine the test thread may take a while to send the first event.
+    start(fast().withReadIdleTimeout(Duration.ofSeconds(3)));
     FakeSseServer.Conn first = controller.next();
     first.snapshot(1, json);
     // No heartbeat follows: the source must give up on this connection and dial again.
@@ -152,8 +155,11 @@ class ControllerSnapshotSourceTest {
   void anInvalidSnapshotIsRejectedAndTheLastGoodOneStays() throws Exception {
     start(fast());
     FakeSseServer.Conn c = controller.next();
+    // One at a time: snapshots queued together fold into the latest, so each waits its turn.
     c.snapshot(1, SnapshotJson.toJson(snapshot(1, 10)));
+    await().until(() -> sink.applied.size() == 1);
     c.snapshot(2, "{\"version\":2,\"hosts\":[{\"host\":\"bad host\",\"routes\":[]}]}");
+    await().until(() -> sink.rejected.size() == 1);
     c.snapshot(3, "{\"version\":3,\"hostz\":[]}");
     await().until(() -> sink.rejected.size() == 2);
     assertEquals(1, sink.applied.size());
@@ -186,5 +192,35 @@ class ControllerSnapshotSourceTest {
     assertEquals(snapshot(5, 25), restarted.last());
     assertTrue(restarted.origins.get(0).startsWith("snapshot-cache"));
     assertEquals(5, source.lastEventId());
+  }
+
+  @Test
+  void asksForDeltasWithTheTokenAndAppliesThemUntilAChecksumDisagrees() throws Exception {
+    start(fast().withStreamToken("s3cret"));
+    FakeSseServer.Conn c = controller.next();
+    assertEquals("delta=1", c.query);
+    assertEquals("Bearer s3cret", c.authorization);
+    Snapshot v1 = snapshot(1, 10);
+    Snapshot v2 = snapshot(2, 30);
+    c.snapshot(1, SnapshotJson.toJson(v1));
+    await().untilAsserted(() -> assertEquals(1, sink.applied.size()));
+    io.turnout.gateway.snapshot.SnapshotDelta d =
+        io.turnout.gateway.snapshot.SnapshotDiff.between(v1, v2)
+            .withChecksum(io.turnout.gateway.snapshot.SnapshotChecksum.of(v2).value());
+    c.delta(2, SnapshotJson.toJson(d));
+    await().untilAsserted(() -> assertEquals(v2, sink.last()));
+    // A delta whose checksum is not what the gateway computes: not applied, and the source
+    // reconnects without Last-Event-ID so that the controller sends a full snapshot.
+    Snapshot v3 = snapshot(3, 60);
+    c.delta(
+        3,
+        SnapshotJson.toJson(
+            io.turnout.gateway.snapshot.SnapshotDiff.between(v2, v3)
+                .withChecksum("00000000000000ff")));
+    FakeSseServer.Conn again = controller.next();
+    assertNull(again.lastEventId);
+    assertEquals(v2, sink.last());
+    again.snapshot(3, SnapshotJson.toJson(v3));
+    await().untilAsserted(() -> assertEquals(v3, sink.last()));
   }
 }

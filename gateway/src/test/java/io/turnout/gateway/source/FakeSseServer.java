@@ -24,6 +24,8 @@ final class FakeSseServer implements AutoCloseable {
   /** One open stream. */
   static final class Conn {
     final String lastEventId;
+    final String authorization;
+    final String query;
     private final HttpExchange exchange;
     private final OutputStream out;
     private final CountDownLatch closed = new CountDownLatch(1);
@@ -31,11 +33,17 @@ final class FakeSseServer implements AutoCloseable {
     Conn(HttpExchange exchange) {
       this.exchange = exchange;
       this.lastEventId = exchange.getRequestHeaders().getFirst("Last-Event-ID");
+      this.authorization = exchange.getRequestHeaders().getFirst("Authorization");
+      this.query = exchange.getRequestURI().getRawQuery();
       this.out = exchange.getResponseBody();
     }
 
     void snapshot(long version, String json) throws IOException {
       send("event: snapshot\nid: " + version + "\ndata: " + json + "\n\n");
+    }
+
+    void delta(long version, String json) throws IOException {
+      send("event: delta\nid: " + version + "\ndata: " + json + "\n\n");
     }
 
     void send(String raw) throws IOException {
