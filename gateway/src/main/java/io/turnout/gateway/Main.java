@@ -197,7 +197,8 @@ public final class Main implements Callable<Integer> {
               settingsSource.start(sink); // settings only: routesFromFile is false
             }
             routes.start(sink);
-            reporter.set(FleetReporter.start(reportTargets, metricsOf(server), REPORT_PERIOD));
+            reporter.set(
+                FleetReporter.start(reportTargets, metricsOf(server), REPORT_PERIOD, streamToken));
           }
 
           @Override

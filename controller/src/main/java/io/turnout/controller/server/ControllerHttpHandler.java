@@ -52,6 +52,16 @@ final class ControllerHttpHandler extends SimpleChannelInboundHandler<FullHttpRe
       respond(ctx, req, HttpResponseStatus.BAD_REQUEST, "text/plain", "malformed request\n", false);
       return;
     }
+    if (req.uri().startsWith("/v1/reports") && !server.authorized(req)) {
+      respond(
+          ctx,
+          req,
+          HttpResponseStatus.UNAUTHORIZED,
+          "text/plain",
+          "reports need Authorization: Bearer\n",
+          true);
+      return;
+    }
     if (server.sideRoutes().handle(ctx, req)) {
       return; // reports from gateways, the dashboard: see SideRoutes
     }

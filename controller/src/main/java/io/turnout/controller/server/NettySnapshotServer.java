@@ -121,6 +121,11 @@ final class NettySnapshotServer implements SnapshotServer {
     stream.publish(snapshot);
   }
 
+  /** True when {@code req} carries the stream token (or none is set). */
+  boolean authorized(io.netty.handler.codec.http.HttpRequest req) {
+    return gate.authorized(req);
+  }
+
   /** Why a stream request may not open a stream (null when it may). */
   StreamGate.Refusal admit(io.netty.handler.codec.http.HttpRequest req) {
     return gate.admit(req, subscribers.size());

@@ -37,15 +37,27 @@ final class StreamGate {
         .register(registry);
   }
 
+  /**
+   * True when no token is set or {@code req} carries it (compared in constant time). The same token
+   * guards the gateways' reports ({@code POST /v1/reports}).
+   */
+  boolean authorized(HttpRequest req) {
+    if (expected == null) {
+      return true;
+    }
+    String auth = req.headers().get(HttpHeaderNames.AUTHORIZATION);
+    byte[] given = auth == null ? new byte[0] : auth.trim().getBytes(StandardCharsets.UTF_8);
+    if (MessageDigest.isEqual(expected, given)) {
+      return true;
+    }
+    refusedToken.increment();
+    return false;
+  }
+
   Refusal admit(HttpRequest req, int openStreams) {
-    if (expected != null) {
-      String auth = req.headers().get(HttpHeaderNames.AUTHORIZATION);
-      byte[] given = auth == null ? new byte[0] : auth.trim().getBytes(StandardCharsets.UTF_8);
-      if (!MessageDigest.isEqual(expected, given)) {
-        refusedToken.increment();
-        return new Refusal(
-            HttpResponseStatus.UNAUTHORIZED, "snapshot stream needs Authorization: Bearer\n");
-      }
+    if (!authorized(req)) {
+      return new Refusal(
+          HttpResponseStatus.UNAUTHORIZED, "snapshot stream needs Authorization: Bearer\n");
     }
     if (openStreams >= maxStreams) {
       refusedLimit.increment();

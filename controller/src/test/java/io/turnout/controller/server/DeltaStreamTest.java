@@ -147,5 +147,21 @@ class DeltaStreamTest {
         registry
             .scrape()
             .contains("turnout_controller_clients_refused_total{reason=\"token\"} 2.0"));
+    assertEquals(401, postReport(null), "a gateway's report needs the token too");
+    assertEquals(401, postReport("wrong"));
+    org.junit.jupiter.api.Assertions.assertNotEquals(401, postReport("t0ken"), "the token passes");
+  }
+
+  private int postReport(String token) throws Exception {
+    java.net.http.HttpRequest.Builder req =
+        java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + server.port() + "/v1/reports"))
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}"));
+    if (token != null) {
+      req.header("Authorization", "Bearer " + token);
+    }
+    return java.net.http.HttpClient.newHttpClient()
+        .send(req.build(), java.net.http.HttpResponse.BodyHandlers.discarding())
+        .statusCode();
   }
 }

@@ -63,10 +63,16 @@ public final class FleetReporter implements AutoCloseable {
   private final ScheduledExecutorService thread;
   private final AtomicLong sent = new AtomicLong();
   private volatile boolean lastFailed;
+  private final String authorization;
 
   private FleetReporter(
-      List<URI> targets, Supplier<GatewayMetrics> metrics, String gatewayId, Duration period) {
+      List<URI> targets,
+      Supplier<GatewayMetrics> metrics,
+      String gatewayId,
+      Duration period,
+      String token) {
     this.targets = List.copyOf(targets);
+    this.authorization = token == null ? null : "Bearer " + token;
     this.metrics = metrics;
     this.gatewayId = gatewayId;
     this.http =
@@ -95,7 +101,13 @@ public final class FleetReporter implements AutoCloseable {
    */
   public static FleetReporter start(
       List<URI> targets, Supplier<GatewayMetrics> metrics, Duration period) {
-    return new FleetReporter(targets, metrics, defaultGatewayId(), period);
+    return start(targets, metrics, period, null);
+  }
+
+  /** As {@link #start(List, Supplier, Duration)}, sending {@code token} as a bearer token. */
+  public static FleetReporter start(
+      List<URI> targets, Supplier<GatewayMetrics> metrics, Duration period, String token) {
+    return new FleetReporter(targets, metrics, defaultGatewayId(), period, token);
   }
 
   /** The pod name (HOSTNAME) and process id: unique per gateway process, readable in a status. */
@@ -139,12 +151,15 @@ public final class FleetReporter implements AutoCloseable {
 
   private void send(URI base, byte[] body) {
     try {
-      HttpRequest req =
+      HttpRequest.Builder builder =
           HttpRequest.newBuilder(base.resolve("/v1/reports"))
               .timeout(Duration.ofSeconds(2))
               .header("Content-Type", "application/json")
-              .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-              .build();
+              .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+      if (authorization != null) {
+        builder.header("Authorization", authorization);
+      }
+      HttpRequest req = builder.build();
       HttpResponse<Void> res = http.send(req, HttpResponse.BodyHandlers.discarding());
       if (res.statusCode() / 100 == 2) {
         sent.incrementAndGet();
