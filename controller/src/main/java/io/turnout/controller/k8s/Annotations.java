@@ -1,7 +1,8 @@
 package io.turnout.controller.k8s;
 
 /**
- * The {@code turnout.io/*} Service annotations and labels of DESIGN section 5 (public contract).
+ * The {@code turnout.io/*} Service annotations and labels of docs/REFERENCE.md, Service annotations
+ * (public contract).
  */
 public final class Annotations {
   public static final String HOST = "turnout.io/host";

@@ -21,8 +21,9 @@ import java.util.Set;
  * stopped serving ({@code drainingSince}), so that every gateway derives the same drain from the
  * snapshot alone, and keeps that stamp on the owning Service ({@link Annotations#DRAINING_SINCE}).
  *
- * <p>Serving is DESIGN's: weight &gt; 0 (after equal shares) and at least one ready endpoint. For a
- * version (one host, path and version name) that does not serve, the stamp is, first match wins:
+ * <p>Serving is as docs/REFERENCE.md defines it: weight &gt; 0 (after equal shares) and at least
+ * one ready endpoint. For a version (one host, path and version name) that does not serve, the
+ * stamp is, first match wins:
  *
  * <ol>
  *   <li>it served in the previous snapshot: now (it stops now), unless the Service already carries

@@ -23,7 +23,8 @@ import java.util.Objects;
 import java.util.TreeSet;
 
 /**
- * Translates one Service and its EndpointSlices into its part of the snapshot (DESIGN section 5).
+ * Translates one Service and its EndpointSlices into its part of the snapshot (docs/REFERENCE.md,
+ * Service annotations).
  *
  * <p>Stateless and pure: the same objects always give the same, sorted result, so that an unchanged
  * cluster rebuilds an equal snapshot and nothing is published. Every check that the gateway's

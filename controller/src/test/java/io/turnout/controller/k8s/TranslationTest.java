@@ -19,7 +19,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** DESIGN section 5, one Service at a time and put together, without an API server. */
+/**
+ * docs/REFERENCE.md, Service annotations, one Service at a time and put together, without an API
+ * server.
+ */
 class TranslationTest {
   static Service svc(String name, Map<String, String> annotations, ServicePort... ports) {
     return new ServiceBuilder()

@@ -20,7 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
 
 /**
- * The admin port's endpoints (DESIGN section 6), all read-only:
+ * The admin port's endpoints (docs/REFERENCE.md, interfaces), all read-only:
  *
  * <ul>
  *   <li>{@code GET /healthz}: 200 while the process runs;

@@ -11,7 +11,8 @@ import io.turnout.gateway.routing.VersionTarget;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Picks the version for a request: the affinity rules of DESIGN section 4, in order.
+ * Picks the version for a request: the affinity rules of docs/REFERENCE.md, version affinity, in
+ * order.
  *
  * <ol>
  *   <li>Preview: the preview header names a serving or draining version, or a dark one together

@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * Decides, for one exchange at a time, whether a 404 from a version is an asset miss and which
- * version to ask next (DESIGN section 4, asset skew guard).
+ * version to ask next (docs/REFERENCE.md, version affinity, asset skew guard).
  *
  * <p>Only a {@code GET} for an asset path of the host's {@link AssetPolicy} qualifies. Each version
  * of the route is asked at most once: after the chosen one misses, the other serving versions

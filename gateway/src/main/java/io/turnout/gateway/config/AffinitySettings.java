@@ -5,9 +5,9 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Version-affinity settings (DESIGN section 4). The top-level {@code affinity:} block gives the
- * defaults; a host's {@code affinity:} block overrides any subset of them. A {@code null} field
- * means "not set here": {@link #overriddenBy} merges, {@link #DEFAULTS} fills the rest.
+ * Version-affinity settings (docs/REFERENCE.md, version affinity). The top-level {@code affinity:}
+ * block gives the defaults; a host's {@code affinity:} block overrides any subset of them. A {@code
+ * null} field means "not set here": {@link #overriddenBy} merges, {@link #DEFAULTS} fills the rest.
  *
  * @param cookie name of the pin cookie
  * @param repin {@code navigation} (a top-level navigation re-evaluates the pin) or {@code never}

@@ -6,10 +6,10 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * The asset skew guard (DESIGN section 4): a {@code GET} for an immutable, content-hashed file that
- * the chosen version answers 404 is asked once of each other serving or draining version of the
- * route. The top-level {@code assets:} block gives the defaults; a host's {@code assets:} block
- * overrides either field. A {@code null} field means "not set here".
+ * The asset skew guard (docs/REFERENCE.md, version affinity): a {@code GET} for an immutable,
+ * content-hashed file that the chosen version answers 404 is asked once of each other serving or
+ * draining version of the route. The top-level {@code assets:} block gives the defaults; a host's
+ * {@code assets:} block overrides either field. A {@code null} field means "not set here".
  *
  * <p>Matching rule: each pattern is a plain, case-sensitive prefix of the request path. It matches
  * at the start of the path, or right after the prefix of the route that matched (an app mounted at

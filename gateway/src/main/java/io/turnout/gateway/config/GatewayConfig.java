@@ -5,8 +5,8 @@ import io.turnout.gateway.snapshot.HostSpec;
 import java.util.List;
 
 /**
- * The gateway's configuration file (DESIGN section 7), as parsed. Every section may be left out;
- * its defaults are documented on its record.
+ * The gateway's configuration file (docs/REFERENCE.md, configuration), as parsed. Every section may
+ * be left out; its defaults are documented on its record.
  *
  * @param listen ports and interface
  * @param affinity global affinity defaults

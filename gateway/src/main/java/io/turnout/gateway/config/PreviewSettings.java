@@ -1,7 +1,7 @@
 package io.turnout.gateway.config;
 
 /**
- * The preview override (DESIGN section 4, rule 1).
+ * The preview override (docs/REFERENCE.md, version affinity, rule 1).
  *
  * @param header request header naming the wanted version (default {@code X-Turnout-Version})
  * @param tokenHeader request header carrying the preview token (default {@code X-Turnout-Token})

@@ -23,8 +23,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The gateway's meters, one registry per gateway. Names follow DESIGN section 6; every tag value
- * comes from the snapshot (host and version names) or a fixed set, never from request data.
+ * The gateway's meters, one registry per gateway. Names follow docs/REFERENCE.md, interfaces; every
+ * tag value comes from the snapshot (host and version names) or a fixed set, never from request
+ * data.
  *
  * <p>Thread-safe.
  */

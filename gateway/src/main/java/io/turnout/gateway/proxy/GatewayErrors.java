@@ -11,8 +11,9 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The gateway's own answers (DESIGN section 6): short {@code text/plain} bodies naming the status
- * and the reason, e.g. {@code 503 Service Unavailable: no serving version for shop.example.com/}.
+ * The gateway's own answers (docs/REFERENCE.md, interfaces): short {@code text/plain} bodies naming
+ * the status and the reason, e.g. {@code 503 Service Unavailable: no serving version for
+ * shop.example.com/}.
  */
 final class GatewayErrors {
   private GatewayErrors() {}

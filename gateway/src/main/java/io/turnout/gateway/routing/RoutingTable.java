@@ -7,9 +7,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The compiled form of one snapshot, read by every request. Host match per DESIGN section 3: exact
- * name, then the longest {@code *.suffix} wildcard, then the catch-all {@code *}; names compare
- * case-insensitively and the port is ignored.
+ * The compiled form of one snapshot, read by every request. Host match per docs/REFERENCE.md,
+ * routing model: exact name, then the longest {@code *.suffix} wildcard, then the catch-all {@code
+ * *}; names compare case-insensitively and the port is ignored.
  *
  * <p>Immutable; published by one volatile swap in {@link RoutingState}.
  */

@@ -1,6 +1,6 @@
 package io.turnout.gateway.routing;
 
-/** What a version may receive right now (DESIGN section 3). */
+/** What a version may receive right now (docs/REFERENCE.md, routing model). */
 public enum VersionState {
   /** Weight above 0 and a ready endpoint: takes new clients. */
   SERVING,

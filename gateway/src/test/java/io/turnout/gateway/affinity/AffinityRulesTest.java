@@ -16,7 +16,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The affinity rules of DESIGN section 4, one behaviour per test, through a real gateway. */
+/**
+ * The affinity rules of docs/REFERENCE.md, version affinity, one behaviour per test, through a real
+ * gateway.
+ */
 class AffinityRulesTest {
   private static final String HOST = "shop.example.com";
   static TestUpstream blue;

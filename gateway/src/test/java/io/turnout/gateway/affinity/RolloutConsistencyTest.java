@@ -24,10 +24,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The core promise (DESIGN section 1): simulated browser sessions run while weights ramp and while
- * blue and green switch at once; no session's sub-requests ever reach a version other than the one
- * that served its page, new sessions split by the current weights, and a version that stopped
- * serving gets nothing once its drain is over.
+ * The core promise: simulated browser sessions run while weights ramp and while blue and green
+ * switch at once; no session's sub-requests ever reach a version other than the one that served its
+ * page, new sessions split by the current weights, and a version that stopped serving gets nothing
+ * once its drain is over.
  */
 class RolloutConsistencyTest {
   private static final String HOST = "shop.example.com";

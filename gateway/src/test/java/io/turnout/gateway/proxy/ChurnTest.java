@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Continuous load while everything that happens in a rollout happens: an endpoint crashes, another
  * is added, weights change, the config is reloaded, blue and green switch, the dead endpoint is
- * removed. No idempotent request fails (DESIGN section 8).
+ * removed. No idempotent request fails (a config change loses no request that could have been
+ * served).
  */
 class ChurnTest {
   private static final int CLIENTS = 4;

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every status the gateway answers itself (DESIGN section 6) and the limits behind them, through
- * real sockets, with tight limits so each one trips quickly.
+ * Every status the gateway answers itself (docs/REFERENCE.md, interfaces) and the limits behind
+ * them, through real sockets, with tight limits so each one trips quickly.
  */
 class GatewayErrorStatusTest {
   static TestUpstream app;
