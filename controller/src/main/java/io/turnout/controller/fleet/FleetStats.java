@@ -73,6 +73,9 @@ public final class FleetStats {
     for (GatewayReport.VersionCounts v : report.versions()) {
       counts.put(HostVersion.of(v.host(), v.version()), v);
     }
+    for (GatewayReport.VersionCounts v : report.mirrors()) {
+      counts.put(HostVersion.mirrorOf(v.host(), v.version()), v); // apart from the live numbers
+    }
     History h =
         gateways.computeIfAbsent(
             new GatewayRun(report.gateway(), report.instance()), k -> new History(report.bounds()));
@@ -95,8 +98,19 @@ public final class FleetStats {
 
   /** The fleet's numbers for (host, version) between {@code t0} and {@code t1} (ms). */
   public WindowStats window(String host, String version, long t0, long t1) {
+    return window(HostVersion.of(host, version), t0, t1);
+  }
+
+  /**
+   * The fleet's numbers for the copies mirrored to (host, version) between {@code t0} and {@code
+   * t1} (ms): copies answered, their 5xx and p99; never any asset misses.
+   */
+  public WindowStats mirrorWindow(String host, String version, long t0, long t1) {
+    return window(HostVersion.mirrorOf(host, version), t0, t1);
+  }
+
+  private WindowStats window(HostVersion key, long t0, long t1) {
     long now = nowMillis.getAsLong();
-    HostVersion key = HostVersion.of(host, version);
     long requests = 0;
     long errors = 0;
     long assetMisses = 0;
@@ -167,10 +181,17 @@ public final class FleetStats {
     return Double.POSITIVE_INFINITY; // above the last bound: slower than we can say
   }
 
-  /** A (host, version) key; host names compare case-insensitively, as the gateway matches them. */
-  record HostVersion(String host, String version) {
+  /**
+   * A (host, version) key, live or mirrored copies; host names compare case-insensitively, as the
+   * gateway matches them.
+   */
+  record HostVersion(String host, String version, boolean mirror) {
     static HostVersion of(String host, String version) {
-      return new HostVersion(host.toLowerCase(Locale.ROOT), version);
+      return new HostVersion(host.toLowerCase(Locale.ROOT), version, false);
+    }
+
+    static HostVersion mirrorOf(String host, String version) {
+      return new HostVersion(host.toLowerCase(Locale.ROOT), version, true);
     }
   }
 

@@ -15,14 +15,27 @@ import java.util.List;
  * @param instance this run of the process; a restart starts a new series
  * @param bounds latency bucket upper bounds in seconds, ascending
  * @param versions one entry per (host, version) the gateway has served
+ * @param mirrors one entry per (host, version) that answered mirrored copies, apart from its live
+ *     requests ({@code assetMisses} always 0); empty when the report has none
  */
 public record GatewayReport(
-    String gateway, String instance, double[] bounds, List<VersionCounts> versions) {
+    String gateway,
+    String instance,
+    double[] bounds,
+    List<VersionCounts> versions,
+    List<VersionCounts> mirrors) {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_VERSIONS = 100_000;
 
   public GatewayReport {
     versions = List.copyOf(versions);
+    mirrors = mirrors == null ? List.of() : List.copyOf(mirrors);
+  }
+
+  /** A report without mirror counts. */
+  public GatewayReport(
+      String gateway, String instance, double[] bounds, List<VersionCounts> versions) {
+    this(gateway, instance, bounds, versions, List.of());
   }
 
   /** Counters of one (host, version); {@code latency[i]} took at most {@code bounds[i]}. */
@@ -83,7 +96,8 @@ public record GatewayReport(
               count(v, "assetMisses", at),
               latency));
     }
-    return new GatewayReport(gateway, instance, bounds, versions);
+    return new GatewayReport(
+        gateway, instance, bounds, versions, MirrorCounts.parse(root.get("mirrors"), bounds));
   }
 
   private static String text(JsonNode n, String field) {

@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  *
  * {@code latency[i]} counts requests that took at most {@code bounds[i]} seconds (cumulative, as a
  * Prometheus histogram's {@code le} buckets); requests above the last bound are in {@code requests}
- * only.
+ * only. {@code "mirrors"} (optional, same shape without {@code assetMisses}) counts the copies
+ * answered by mirror versions, apart from their live requests (see {@link MirrorReport}).
  *
  * <p>Threads: one daemon thread, "turnout-report", reads the meters (thread-safe) and sends with a
  * blocking JDK HTTP client call bounded by a 2 s timeout. Nothing here touches an event loop.
@@ -237,6 +238,7 @@ public final class FleetReporter implements AutoCloseable {
         g.writeEndObject();
       }
       g.writeEndArray();
+      MirrorReport.write(g, m.registry()); // additive: "mirrors", absent in older reports
       g.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
