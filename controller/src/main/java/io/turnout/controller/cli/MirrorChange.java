@@ -17,7 +17,7 @@ import java.util.TreeSet;
  * annotation. Checked before the first write: an unknown host or version, or a percentage outside
  * 0..100, changes nothing. Services already at the wanted percentage are not written.
  */
-final class MirrorChange {
+public final class MirrorChange {
   private MirrorChange() {}
 
   /** Parses a percentage argument, refusing anything but an integer 0..100. */
@@ -33,7 +33,7 @@ final class MirrorChange {
     throw new Cli.Refused("mirror percentage '" + text + "' is not an integer 0..100");
   }
 
-  static void apply(
+  public static void apply(
       KubernetesClient client,
       String namespace,
       String host,

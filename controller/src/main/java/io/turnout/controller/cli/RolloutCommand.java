@@ -103,7 +103,19 @@ final class RolloutCommand implements Runnable {
               defaultValue = "100",
               description =
                   "Requests a step needs before it is judged (default: ${DEFAULT-VALUE}).")
-          long minRequests) {
+          long minRequests,
+      @Option(
+              names = "--mirror",
+              defaultValue = "0",
+              description =
+                  "Start with a mirror step: copy PERCENT of HOST's requests to VERSION (at"
+                      + " weight 0) and judge the copies with the same limits; 0 for none"
+                      + " (default: ${DEFAULT-VALUE}).")
+          String mirror,
+      @Option(
+              names = "--mirror-interval",
+              description = "How long the mirror step runs (default: the --interval).")
+          String mirrorInterval) {
     List<Integer> stepList = new ArrayList<>();
     for (String s : steps.split(",")) {
       try {
@@ -114,6 +126,14 @@ final class RolloutCommand implements Runnable {
     }
     Duration every = duration("--interval", interval);
     Duration p99 = maxP99.equalsIgnoreCase("none") ? null : duration("--max-p99", maxP99);
+    int mirrorPercent;
+    try {
+      mirrorPercent = MirrorChange.parsePercent(mirror);
+    } catch (Cli.Refused e) {
+      throw new Cli.Refused("--mirror: " + e.getMessage());
+    }
+    Duration mirrorEvery =
+        mirrorInterval == null ? every : duration("--mirror-interval", mirrorInterval);
     try (KubernetesClient client = clients.get()) {
       ClusterState state = ClusterState.read(client, scope.namespace);
       Map<String, List<Service>> byVersion = versionsOf(state, host, scope.namespace);
@@ -152,7 +172,9 @@ final class RolloutCommand implements Runnable {
                 p99,
                 maxAssetMisses,
                 minRequests,
-                before);
+                before,
+                mirrorPercent,
+                mirrorEvery);
       } catch (IllegalArgumentException e) {
         throw new Cli.Refused(e.getMessage().replace("steps", "--steps"));
       }
@@ -168,7 +190,15 @@ final class RolloutCommand implements Runnable {
               + version
               + " on "
               + host
-              + " started: steps "
+              + " started: "
+              + (mirrorPercent > 0
+                  ? "mirror step "
+                      + mirrorPercent
+                      + "% for "
+                      + Durations.format(mirrorEvery)
+                      + ", then "
+                  : "")
+              + "steps "
               + steps
               + " every "
               + Durations.format(every)
@@ -206,7 +236,22 @@ final class RolloutCommand implements Runnable {
           r.minRequests(),
           Durations.format(r.interval()));
       out.printf(Locale.ROOT, "PHASE    %s%n", st.phase());
-      if (st.phase() != Phase.Pending) {
+      if (r.mirror() > 0) {
+        out.printf(
+            Locale.ROOT,
+            "MIRROR   %d%% of requests copied to %s at weight 0 for %s before the steps; copies"
+                + " judged with the limits above (asset misses do not apply)%n",
+            r.mirror(),
+            r.version(),
+            Durations.format(r.mirrorInterval()));
+      }
+      if (st.inMirrorStep()) {
+        out.printf(
+            Locale.ROOT,
+            "STEP     mirror step (%d%% copied, weight 0), then steps %s%n",
+            r.mirror(),
+            r.steps());
+      } else if (st.phase() != Phase.Pending) {
         out.printf(
             Locale.ROOT,
             "STEP     %d of %d (%d%%), steps %s%n",
@@ -219,7 +264,8 @@ final class RolloutCommand implements Runnable {
         var m = st.measured();
         out.printf(
             Locale.ROOT,
-            "MEASURED %d requests, error rate %s%%, p99 %s, asset misses %d, %d gateway(s),"
+            (st.inMirrorStep() ? "MEASURED %d copies" : "MEASURED %d requests")
+                + ", error rate %s%%, p99 %s, asset misses %d, %d gateway(s),"
                 + " over %d ms%n",
             m.requests(),
             m.errorRate(),
@@ -232,12 +278,13 @@ final class RolloutCommand implements Runnable {
         var f = st.failure();
         out.printf(
             Locale.ROOT,
-            "FAILED   %s: measured %s, limit %s, at step %d (%d%%)%n",
+            "FAILED   %s: measured %s, limit %s, at %s%n",
             f.limit(),
             f.measured(),
             f.threshold(),
-            f.step() + 1,
-            f.weight());
+            st.inMirrorStep()
+                ? "the mirror step"
+                : "step " + (f.step() + 1) + " (" + f.weight() + "%)");
       }
       if (st.message() != null) {
         out.printf(Locale.ROOT, "MESSAGE  %s%n", st.message());
@@ -293,7 +340,15 @@ final class RolloutCommand implements Runnable {
         }
         next =
             new RolloutStatus(
-                Phase.Progressing, st.step(), st.weight(), now, st.measured(), null, why, now);
+                Phase.Progressing,
+                st.step(),
+                st.weight(),
+                now,
+                st.measured(),
+                null,
+                why,
+                now,
+                st.mirror());
       }
       ObjectNode patch = JSON.createObjectNode();
       ObjectNode meta = patch.putObject("metadata");

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.turnout.controller.cli.MirrorChange;
 import io.turnout.controller.cli.WeightChange;
 import io.turnout.controller.fleet.FleetStats;
 import io.turnout.controller.fleet.WindowStats;
@@ -13,6 +14,7 @@ import io.turnout.controller.k8s.Annotations;
 import io.turnout.controller.rollout.RolloutStatus.Failure;
 import io.turnout.controller.rollout.RolloutStatus.Measurement;
 import io.turnout.controller.rollout.RolloutStatus.Phase;
+import io.turnout.gateway.config.Durations;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -170,14 +172,28 @@ public final class RolloutEngine implements AutoCloseable {
     RolloutStatus status =
         statusText == null ? RolloutStatus.pending(now) : RolloutStatus.parse(statusText);
     switch (status.phase()) {
-      case Pending -> startStep(svc, spec, 0, null, "step 1 of " + spec.steps().size(), now);
-      case Progressing -> judge(svc, spec, status, now);
+      case Pending -> {
+        if (spec.mirror() > 0) {
+          startMirror(svc, spec, now);
+        } else {
+          startStep(svc, spec, 0, null, "step 1 of " + spec.steps().size(), now);
+        }
+      }
+      case Progressing -> {
+        if (status.inMirrorStep()) {
+          judgeMirror(svc, spec, status, now);
+        } else {
+          judge(svc, spec, status, now);
+        }
+      }
       case Aborting -> {
         setWeights(ns, spec, spec.rollbackWeights());
+        setMirror(ns, spec, 0);
         writeStatus(reread(svc), status.withPhase(Phase.Aborted, "aborted; weights restored", now));
       }
       case Promoting -> {
         setWeights(ns, spec, spec.promotedWeights());
+        setMirror(ns, spec, 0);
         writeStatus(
             reread(svc), status.withPhase(Phase.Succeeded, "promoted to 100% by hand", now));
       }
@@ -262,6 +278,117 @@ public final class RolloutEngine implements AutoCloseable {
               wait.why(),
               now));
     }
+  }
+
+  /**
+   * The mirror step: status first (as for a weighted step), then the copies; the target keeps
+   * weight 0 all along.
+   */
+  private void startMirror(Service svc, RolloutSpec spec, long now) {
+    String why =
+        "mirror step: "
+            + spec.mirror()
+            + "% of requests copied to "
+            + spec.version()
+            + " for "
+            + Durations.format(spec.mirrorInterval())
+            + ", then "
+            + spec.steps().size()
+            + " weighted step(s)";
+    writeStatus(
+        svc, new RolloutStatus(Phase.Progressing, 0, 0, now, null, null, why, now, Boolean.TRUE));
+    String ns = svc.getMetadata().getNamespace();
+    setWeights(ns, spec, spec.rollbackWeights());
+    setMirror(ns, spec, spec.mirror());
+    log.info("rollout of {} on {}: mirror step at {}%", spec.version(), spec.host(), spec.mirror());
+  }
+
+  /**
+   * Judges the target's mirrored copies with the weighted steps' limits (asset misses do not apply:
+   * a copy's 404 reaches no one, and the copies' window has none). The mirror annotation goes
+   * before the status moves on, so a crash in between leaves a step that is judged again, never a
+   * mirror nobody removes.
+   */
+  private void judgeMirror(Service svc, RolloutSpec spec, RolloutStatus st, long now) {
+    String ns = svc.getMetadata().getNamespace();
+    ensureWeights(ns, spec, spec.rollbackWeights());
+    ensureMirror(ns, spec);
+    WindowStats w = fleet.mirrorWindow(spec.host(), spec.version(), st.stepStartedAt(), now);
+    long elapsed = now - st.stepStartedAt();
+    Measurement m = Measurement.of(w, elapsed);
+    Verdict v = Verdict.of(spec, w, elapsed, spec.mirrorInterval().toMillis());
+    if (v instanceof Verdict.Fail f) {
+      setMirror(ns, spec, 0);
+      String why =
+          String.format(
+              Locale.ROOT,
+              "rolled back: %s %s > %s at the mirror step (%d%% of requests copied, weight 0),"
+                  + " %d ms into the step, %d copies",
+              f.limit(),
+              number(f.measured()),
+              number(f.threshold()),
+              spec.mirror(),
+              elapsed,
+              w.requests());
+      writeStatus(
+          reread(svc),
+          new RolloutStatus(
+              Phase.Failed,
+              0,
+              0,
+              st.stepStartedAt(),
+              m,
+              new Failure(f.limit(), f.measured(), f.threshold(), 0, 0),
+              why,
+              now,
+              Boolean.TRUE));
+      warnings.warning(svc, "RolloutFailed", spec.version() + " on " + spec.host() + " " + why);
+      log.warn("rollout of {} on {} {}", spec.version(), spec.host(), why);
+    } else if (v instanceof Verdict.Pass) {
+      setMirror(ns, spec, 0);
+      startStep(
+          reread(svc), spec, 0, m, "mirror step passed; step 1 of " + spec.steps().size(), now);
+    } else if (v instanceof Verdict.Wait wait && now - st.updatedAt() >= STATUS_REFRESH_MILLIS) {
+      writeStatus(
+          svc,
+          new RolloutStatus(
+              Phase.Progressing,
+              0,
+              0,
+              st.stepStartedAt(),
+              m,
+              null,
+              "mirror step: " + wait.why(),
+              now,
+              Boolean.TRUE));
+    }
+  }
+
+  /** Re-applies the mirror step's copies when the cache shows the target without them. */
+  private void ensureMirror(String ns, RolloutSpec spec) {
+    String wanted = Integer.toString(spec.mirror());
+    for (Service s : cache.get()) {
+      Map<String, String> a = s.getMetadata().getAnnotations();
+      if (a != null
+          && ns.equals(s.getMetadata().getNamespace())
+          && hasHost(a, spec.host())
+          && spec.version()
+              .equals(a.getOrDefault(Annotations.VERSION, s.getMetadata().getName()).trim())
+          && !wanted.equals(a.getOrDefault(Annotations.MIRROR, "0").trim())) {
+        setMirror(ns, spec, spec.mirror());
+        return;
+      }
+    }
+  }
+
+  /** Sets (0 removes) {@code turnout.io/mirror} on the target's Services, when it has a step. */
+  private void setMirror(String ns, RolloutSpec spec, int percent) {
+    if (spec.mirror() == 0) {
+      return; // never touch a mirror the rollout did not set
+    }
+    StringWriter out = new StringWriter();
+    MirrorChange.apply(client, ns, spec.host(), spec.version(), percent, new PrintWriter(out));
+    log.debug("mirror of {}: {}", spec.host(), out.toString().trim());
   }
 
   private void startStep(

@@ -18,7 +18,7 @@ import java.util.Map;
  * <pre>
  * {"host":"shop.example.com","version":"green","steps":[5,25,50,100],"interval":"2m",
  *  "maxErrorRate":1.0,"maxP99":"1s","maxAssetMisses":0,"minRequests":100,
- *  "weightsBefore":{"blue":100,"green":0}}
+ *  "weightsBefore":{"blue":100,"green":0},"mirror":50,"mirrorInterval":"5m"}
  * </pre>
  *
  * @param host the host whose versions move
@@ -31,6 +31,10 @@ import java.util.Map;
  * @param minRequests requests the target must have served in a step before it is judged
  * @param weightsBefore every version's weight when the rollout started; a failure restores them
  *     (the target to 0)
+ * @param mirror 0 for no mirror step; else the share of the host's requests copied to the target
+ *     (at weight 0) in a first step, judged on the copies with the same limits (asset misses do not
+ *     apply to copies: their 404s reach no one)
+ * @param mirrorInterval how long the mirror step runs before it is judged; null without one
  */
 public record RolloutSpec(
     String host,
@@ -41,7 +45,9 @@ public record RolloutSpec(
     Duration maxP99,
     long maxAssetMisses,
     long minRequests,
-    Map<String, Integer> weightsBefore) {
+    Map<String, Integer> weightsBefore,
+    int mirror,
+    Duration mirrorInterval) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   public RolloutSpec {
@@ -49,9 +55,38 @@ public record RolloutSpec(
     weightsBefore = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(weightsBefore));
     List<String> problems =
         problems(steps, interval, maxErrorRate, maxP99, maxAssetMisses, minRequests);
+    problems.addAll(MirrorStep.problems(mirror, mirrorInterval));
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("; ", problems));
     }
+    if (mirror == 0) {
+      mirrorInterval = null;
+    }
+  }
+
+  /** A rollout without a mirror step. */
+  public RolloutSpec(
+      String host,
+      String version,
+      List<Integer> steps,
+      Duration interval,
+      double maxErrorRate,
+      Duration maxP99,
+      long maxAssetMisses,
+      long minRequests,
+      Map<String, Integer> weightsBefore) {
+    this(
+        host,
+        version,
+        steps,
+        interval,
+        maxErrorRate,
+        maxP99,
+        maxAssetMisses,
+        minRequests,
+        weightsBefore,
+        0,
+        null);
   }
 
   private static List<String> problems(
@@ -148,6 +183,10 @@ public record RolloutSpec(
     n.put("maxAssetMisses", maxAssetMisses);
     n.put("minRequests", minRequests);
     n.putPOJO("weightsBefore", weightsBefore);
+    if (mirror > 0) {
+      n.put("mirror", mirror);
+      n.put("mirrorInterval", Durations.format(mirrorInterval));
+    }
     try {
       return JSON.writeValueAsString(n);
     } catch (JsonProcessingException e) {
@@ -185,7 +224,9 @@ public record RolloutSpec(
         n.hasNonNull("maxP99") ? duration(n, "maxP99") : null,
         n.path("maxAssetMisses").asLong(0),
         n.path("minRequests").asLong(100),
-        before);
+        before,
+        n.path("mirror").asInt(0),
+        n.hasNonNull("mirrorInterval") ? duration(n, "mirrorInterval") : null);
   }
 
   private static String text(JsonNode n, String field) {

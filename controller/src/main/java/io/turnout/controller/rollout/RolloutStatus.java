@@ -1,5 +1,6 @@
 package io.turnout.controller.rollout;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -19,6 +20,8 @@ import io.turnout.controller.fleet.WindowStats;
  * @param failure why the rollout failed, or null
  * @param message a line for people
  * @param updatedAt when this status was written (epoch ms)
+ * @param mirror true while the rollout is in (or failed at) its mirror step, where the target has
+ *     weight 0 and its mirrored copies are judged; null otherwise
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RolloutStatus(
@@ -29,9 +32,33 @@ public record RolloutStatus(
     Measurement measured,
     Failure failure,
     String message,
-    long updatedAt) {
+    long updatedAt,
+    Boolean mirror) {
   private static final ObjectMapper JSON =
       new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  @JsonCreator
+  public RolloutStatus {
+    mirror = Boolean.TRUE.equals(mirror) ? Boolean.TRUE : null;
+  }
+
+  /** A status outside the mirror step. */
+  public RolloutStatus(
+      Phase phase,
+      int step,
+      int weight,
+      long stepStartedAt,
+      Measurement measured,
+      Failure failure,
+      String message,
+      long updatedAt) {
+    this(phase, step, weight, stepStartedAt, measured, failure, message, updatedAt, null);
+  }
+
+  /** True in the mirror step: the target has weight 0 and its copies are judged. */
+  public boolean inMirrorStep() {
+    return Boolean.TRUE.equals(mirror);
+  }
 
   /** The phases. Only the engine moves Pending/Progressing/Aborting/Promoting on. */
   public enum Phase {
@@ -83,7 +110,7 @@ public record RolloutStatus(
   }
 
   public RolloutStatus withPhase(Phase p, String why, long now) {
-    return new RolloutStatus(p, step, weight, stepStartedAt, measured, failure, why, now);
+    return new RolloutStatus(p, step, weight, stepStartedAt, measured, failure, why, now, mirror);
   }
 
   public String toJson() {

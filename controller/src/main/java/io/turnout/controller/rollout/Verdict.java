@@ -19,6 +19,14 @@ public sealed interface Verdict {
   record Fail(String limit, double measured, double threshold) implements Verdict {}
 
   static Verdict of(RolloutSpec spec, WindowStats w, long elapsedMillis) {
+    return of(spec, w, elapsedMillis, spec.interval().toMillis());
+  }
+
+  /**
+   * As {@link #of(RolloutSpec, WindowStats, long)} for a step that runs {@code intervalMillis}: the
+   * mirror step, judged on the copies' window (which has no asset misses).
+   */
+  static Verdict of(RolloutSpec spec, WindowStats w, long elapsedMillis, long intervalMillis) {
     if (w.requests() < spec.minRequests() || w.requests() == 0) {
       return new Wait(
           "waiting for requests: "
@@ -41,7 +49,7 @@ public sealed interface Verdict {
     if (w.assetMisses() > spec.maxAssetMisses()) {
       return new Fail("maxAssetMisses", w.assetMisses(), spec.maxAssetMisses());
     }
-    if (elapsedMillis < spec.interval().toMillis()) {
+    if (elapsedMillis < intervalMillis) {
       return new Wait("within limits so far");
     }
     return new Pass();

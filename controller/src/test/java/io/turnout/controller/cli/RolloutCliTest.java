@@ -100,4 +100,36 @@ class RolloutCliTest {
     assertEquals(0, run("rollout", "status", HOST));
     assertTrue(out.toString().contains("PHASE    Aborting"), out.toString());
   }
+
+  @Test
+  void startWithAMirrorStepWritesItIntoTheSpecAndRefusesABadPercentage() {
+    assertEquals(2, run("rollout", "start", HOST, "grey", "--mirror", "150"));
+    assertTrue(
+        err.toString().contains("--mirror: mirror percentage '150' is not an integer 0..100"),
+        err.toString());
+    assertEquals(
+        2, run("rollout", "start", HOST, "grey", "--mirror", "50", "--mirror-interval", "x"));
+    assertTrue(err.toString().contains("--mirror-interval"), err.toString());
+    assertEquals(null, annotation("shop-grey", "turnout.io/rollout"));
+
+    assertEquals(
+        0,
+        run("rollout", "start", HOST, "grey", "--mirror", "50", "--mirror-interval", "5m"),
+        err.toString());
+    RolloutSpec spec = RolloutSpec.parse(annotation("shop-grey", "turnout.io/rollout"));
+    assertEquals(50, spec.mirror());
+    assertEquals(Duration.ofMinutes(5), spec.mirrorInterval());
+    assertTrue(
+        out.toString().contains("started: mirror step 50% for 5m, then steps"), out.toString());
+    assertEquals(null, annotation("shop-grey", "turnout.io/mirror"), "only the leader mirrors");
+    assertEquals(0, run("rollout", "status", HOST));
+    assertTrue(out.toString().contains("MIRROR   50% of requests copied to grey"), out.toString());
+  }
+
+  @Test
+  void theMirrorIntervalDefaultsToTheStepInterval() {
+    assertEquals(0, run("rollout", "start", HOST, "grey", "--mirror", "10", "--interval", "45s"));
+    RolloutSpec spec = RolloutSpec.parse(annotation("shop-grey", "turnout.io/rollout"));
+    assertEquals(Duration.ofSeconds(45), spec.mirrorInterval());
+  }
 }

@@ -63,4 +63,54 @@ class RolloutSpecTest {
     assertInstanceOf(Verdict.Wait.class, Verdict.of(s, new WindowStats(100, 1, 0, 0.1, 2), 59_999));
     assertInstanceOf(Verdict.Pass.class, Verdict.of(s, new WindowStats(100, 1, 0, 0.1, 2), 60_000));
   }
+
+  @Test
+  void aMirrorStepRoundTripsIsJudgedOnItsOwnIntervalAndABadOneNamesItsField() {
+    RolloutSpec s =
+        new RolloutSpec(
+            "shop.example.com",
+            "green",
+            List.of(50, 100),
+            Duration.ofSeconds(60),
+            1.0,
+            Duration.ofSeconds(1),
+            0,
+            100,
+            Map.of("blue", 100, "green", 0),
+            50,
+            Duration.ofMinutes(5));
+    assertEquals(s, RolloutSpec.parse(s.toJson()));
+    assertEquals(50, RolloutSpec.parse(s.toJson()).mirror());
+    assertEquals(Duration.ofMinutes(5), RolloutSpec.parse(s.toJson()).mirrorInterval());
+    assertEquals(0, spec(List.of(100), Map.of("blue", 100)).mirror(), "none unless asked");
+    // The mirror step waits for its own interval, not the weighted steps' one.
+    assertInstanceOf(
+        Verdict.Wait.class, Verdict.of(s, new WindowStats(500, 0, 0, 0.01, 1), 120_000, 300_000));
+    assertInstanceOf(
+        Verdict.Pass.class, Verdict.of(s, new WindowStats(500, 0, 0, 0.01, 1), 300_000, 300_000));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> RolloutSpec.parse(s.toJson().replace("\"mirror\":50", "\"mirror\":150")));
+    assertEquals("mirror: must be 0..100 (percent), was 150", e.getMessage());
+    var noInterval =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> RolloutSpec.parse(s.toJson().replace(",\"mirrorInterval\":\"5m\"", "")));
+    assertEquals(
+        "mirrorInterval: must be at least 100ms with a mirror step", noInterval.getMessage());
+  }
+
+  @Test
+  void theMirrorStepSurvivesTheStatusAnnotation() {
+    RolloutStatus st =
+        new RolloutStatus(
+            RolloutStatus.Phase.Progressing, 0, 0, 1, null, null, "mirror step", 2, Boolean.TRUE);
+    RolloutStatus back = RolloutStatus.parse(st.toJson());
+    assertEquals(true, back.inMirrorStep());
+    assertEquals(true, back.withPhase(RolloutStatus.Phase.Paused, "p", 3).inMirrorStep());
+    RolloutStatus weighted = RolloutStatus.parse(RolloutStatus.pending(1).toJson());
+    assertEquals(false, weighted.inMirrorStep());
+    assertEquals(false, weighted.toJson().contains("mirror"), weighted.toJson());
+  }
 }
