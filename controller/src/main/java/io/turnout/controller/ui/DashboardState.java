@@ -111,6 +111,7 @@ public final class DashboardState implements Supplier<String> {
               ? "draining"
               : v.weight() > 0 && ready > 0 ? "serving" : "dark");
       live(o, fleet.window(h.host(), v.name(), now - LIVE_WINDOW_MILLIS, now), LIVE_WINDOW_MILLIS);
+      mirrored(o, h, v.name(), now);
     }
     return n;
   }
@@ -123,6 +124,9 @@ public final class DashboardState implements Supplier<String> {
       n.put("host", spec.host());
       n.put("version", spec.version());
       n.putPOJO("steps", spec.steps());
+      if (spec.mirror() > 0) {
+        n.put("mirror", spec.mirror());
+      }
       n.put("interval", Durations.format(spec.interval()));
       ObjectNode limits = n.putObject("limits");
       limits.put("maxErrorRate", spec.maxErrorRate());
@@ -139,13 +143,39 @@ public final class DashboardState implements Supplier<String> {
         String phase = status.path("phase").asText("");
         if (started > 0 && (phase.equals("Progressing") || phase.equals("Paused"))) {
           ObjectNode step = n.putObject("step");
-          live(step, fleet.window(spec.host(), spec.version(), started, now), now - started);
+          WindowStats w =
+              status.path("mirror").asBoolean(false) // the mirror step judges the copies
+                  ? fleet.mirrorWindow(spec.host(), spec.version(), started, now)
+                  : fleet.window(spec.host(), spec.version(), started, now);
+          live(step, w, now - started);
         }
       }
     } catch (IllegalArgumentException | JsonProcessingException e) {
       n.put("error", e.getMessage());
     }
     return n;
+  }
+
+  /**
+   * A version mirrored on any route of the host gets its copies' numbers next to its live ones:
+   * {@code "mirror"} (the largest percentage) and {@code "mirrored"} (the last 10 s of copies).
+   */
+  private void mirrored(ObjectNode o, HostSpec h, String version, long now) {
+    int mirror = 0;
+    for (RouteSpec r : h.routes()) {
+      for (VersionSpec v : r.versions()) {
+        if (v.name().equals(version)) {
+          mirror = Math.max(mirror, v.mirror());
+        }
+      }
+    }
+    if (mirror > 0) {
+      o.put("mirror", mirror);
+      live(
+          o.putObject("mirrored"),
+          fleet.mirrorWindow(h.host(), version, now - LIVE_WINDOW_MILLIS, now),
+          LIVE_WINDOW_MILLIS);
+    }
   }
 
   private static void live(ObjectNode o, WindowStats w, long windowMillis) {

@@ -16,8 +16,20 @@
   const pct = (v) => (v === undefined || v === null ? "–" : v.toFixed(2) + "%");
   const secs = (v) => (v === undefined || v === null ? "–" : v === "+Inf" ? "> 30 s" : (v * 1000).toFixed(1) + " ms");
 
+  // A mirrored version's copies, in the same columns as its live row just above.
+  const mirrorRow = (v) =>
+    el("tr", { class: "mirror", "data-mirror": v.name },
+      el("td", {}, "↳ copies"),
+      el("td", { class: "l" }, "mirror " + v.mirror + "%"),
+      el("td", {}, ""),
+      el("td", {}, ""),
+      el("td", { class: "rps" }, v.mirrored.rps.toFixed(1)),
+      el("td", { class: v.mirrored.errorRate > 0 ? "bad" : "" }, pct(v.mirrored.errorRate)),
+      el("td", {}, secs(v.mirrored.p99)),
+      el("td", {}, "–"));
+
   function hostCard(h) {
-    const rows = h.versions.map((v) =>
+    const rows = h.versions.flatMap((v) => [
       el("tr", { "data-version": v.name },
         el("td", {}, v.name),
         el("td", { class: "l " + v.state }, v.state),
@@ -26,7 +38,8 @@
         el("td", { class: "rps" }, v.rps.toFixed(1)),
         el("td", { class: v.errorRate > 0 ? "bad" : "" }, pct(v.errorRate)),
         el("td", {}, secs(v.p99)),
-        el("td", {}, v.assetMisses)));
+        el("td", {}, v.assetMisses)),
+    ].concat(v.mirrored ? [mirrorRow(v)] : []));
     return el("div", { class: "card host", "data-host": h.host },
       el("h2", {}, h.host),
       el("table", {},
@@ -37,13 +50,18 @@
 
   function stepsBar(r) {
     const st = r.status || {};
-    return el("div", { class: "steps" }, r.steps.map((s, i) => {
+    const mirror = r.mirror
+      ? [el("span", { class: st.mirror ? (st.phase === "Failed" ? "failed" : st.phase === "Succeeded" ? "done" : "now")
+          : st.phase && st.phase !== "Pending" ? "done" : "" }, "mirror " + r.mirror + "%")]
+      : [];
+    return el("div", { class: "steps" }, mirror.concat(r.steps.map((s, i) => {
+      if (st.mirror) return el("span", {}, s + "%"); // not reached while the copies are judged
       let cls = "";
       if (st.phase === "Succeeded" || i < (st.step || 0)) cls = "done";
       if (i === st.step && (st.phase === "Progressing" || st.phase === "Paused")) cls = "now";
       if (i === st.step && st.phase === "Failed") cls = "failed";
       return el("span", { class: cls }, s + "%");
-    }));
+    })));
   }
 
   function rolloutCard(r, frame) {
@@ -59,7 +77,7 @@
       const bad = (v, l) => (l !== undefined && v > l ? "bad" : "ok");
       card.append(el("table", {},
         el("tr", {}, ["", "requests", "error rate", "p99", "asset misses"].map((t) => el("th", {}, t))),
-        el("tr", {}, el("td", {}, r.step ? "this step" : "last judged"),
+        el("tr", {}, el("td", {}, st.mirror ? "mirror copies" : r.step ? "this step" : "last judged"),
           el("td", {}, m.requests + " / ≥" + lim.minRequests),
           el("td", { class: bad(m.errorRate, lim.maxErrorRate) }, pct(m.errorRate) + " / ≤" + lim.maxErrorRate + "%"),
           el("td", { class: bad(m.p99, lim.maxP99) }, secs(m.p99) + (lim.maxP99 ? " / ≤" + secs(lim.maxP99) : "")),
