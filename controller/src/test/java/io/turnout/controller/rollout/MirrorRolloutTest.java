@@ -208,12 +208,16 @@ class MirrorRolloutTest {
   @Test
   void aHealthyMirrorStepPassesIntoTheWeightedStepsWithTheMirrorRemoved() throws Exception {
     start(200);
+    long started = System.currentTimeMillis();
     RolloutStatus done = rolloutToTheEnd();
     assertEquals(Phase.Succeeded, done.phase(), done.toString());
     assertEquals(100, maxGreenWeight.get());
     assertTrue(mirrorStepSeen.get() && mirrorSeen.get(), "the rollout began with a mirror step");
     assertEquals(0, maxWeightWhileMirrored.get(), "green had no weight while it was mirrored");
     assertNull(annotations().get(Annotations.MIRROR), "mirror removed");
+    System.out.printf(
+        "MEASURED healthy mirror step + 2 weighted steps (1 s each): %d ms start to Succeeded%n",
+        done.updatedAt() - started);
   }
 
   @Test
@@ -229,6 +233,10 @@ class MirrorRolloutTest {
     assertTrue(mirrorSeen.get(), "green was mirrored");
     assertEquals(0, maxGreenWeight.get(), "green never got weight");
     assertTrue(green.served() >= 5, "green answered copies: " + green.served());
+    System.out.printf(
+        "MEASURED bad mirror step -> failed: %d ms after the step began, %d copies judged, green"
+            + " answered %d copies and 0 users%n",
+        failed.updatedAt() - failed.stepStartedAt(), failed.measured().requests(), green.served());
     String out = turnout("rollout", "status", HOST);
     assertTrue(
         out.contains("FAILED   maxErrorRate: measured 100.0, limit 1.0, at the mirror step"), out);
