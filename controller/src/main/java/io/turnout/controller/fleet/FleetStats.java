@@ -114,6 +114,7 @@ public final class FleetStats {
     long requests = 0;
     long errors = 0;
     long assetMisses = 0;
+    long pinned = 0;
     double[] bounds = null;
     long[] latency = null;
     int counted = 0;
@@ -142,6 +143,7 @@ public final class FleetStats {
       requests += Math.max(0, end.requests() - (start == null ? 0 : start.requests()));
       errors += Math.max(0, end.errors() - (start == null ? 0 : start.errors()));
       assetMisses += Math.max(0, end.assetMisses() - (start == null ? 0 : start.assetMisses()));
+      pinned += Math.max(0, end.pinned() - (start == null ? 0 : start.pinned()));
       if (bounds == null) {
         bounds = h.bounds;
         latency = new long[bounds.length];
@@ -153,7 +155,7 @@ public final class FleetStats {
       }
     }
     return new WindowStats(
-        requests, errors, assetMisses, quantile(0.99, bounds, latency, requests), counted);
+        requests, errors, assetMisses, quantile(0.99, bounds, latency, requests), counted, pinned);
   }
 
   /**

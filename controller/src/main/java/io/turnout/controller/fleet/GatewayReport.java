@@ -38,9 +38,24 @@ public record GatewayReport(
     this(gateway, instance, bounds, versions, List.of());
   }
 
-  /** Counters of one (host, version); {@code latency[i]} took at most {@code bounds[i]}. */
+  /**
+   * Counters of one (host, version); {@code latency[i]} took at most {@code bounds[i]}; {@code
+   * pinned} requests came from clients with a valid pin to this version (0 from older gateways).
+   */
   public record VersionCounts(
-      String host, String version, long requests, long errors, long assetMisses, long[] latency) {}
+      String host,
+      String version,
+      long requests,
+      long errors,
+      long assetMisses,
+      long[] latency,
+      long pinned) {
+    /** Counters without a pinned count (a gateway that does not send one). */
+    public VersionCounts(
+        String host, String version, long requests, long errors, long assetMisses, long[] latency) {
+      this(host, version, requests, errors, assetMisses, latency, 0);
+    }
+  }
 
   /** Parses and checks a report; the message of the exception names the bad field. */
   public static GatewayReport parse(byte[] body) {
@@ -94,7 +109,8 @@ public record GatewayReport(
               count(v, "requests", at),
               count(v, "errors", at),
               count(v, "assetMisses", at),
-              latency));
+              latency,
+              v.has("pinned") ? count(v, "pinned", at) : 0));
     }
     return new GatewayReport(
         gateway, instance, bounds, versions, MirrorCounts.parse(root.get("mirrors"), bounds));

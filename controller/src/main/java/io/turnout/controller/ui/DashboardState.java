@@ -188,5 +188,6 @@ public final class DashboardState implements Supplier<String> {
       o.put("p99", "+Inf");
     }
     o.put("assetMisses", w.assetMisses());
+    o.put("pinned", Math.round(w.pinnedPercent() * 10) / 10.0);
   }
 }

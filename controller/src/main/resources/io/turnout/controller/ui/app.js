@@ -13,6 +13,7 @@
     kids.flat().forEach((k) => e.append(k instanceof Node ? k : document.createTextNode(String(k))));
     return e;
   };
+  const HINTS = { pinned: "share of this version's requests whose client arrived pinned to it" };
   const pct = (v) => (v === undefined || v === null ? "–" : v.toFixed(2) + "%");
   const secs = (v) => (v === undefined || v === null ? "–" : v === "+Inf" ? "> 30 s" : (v * 1000).toFixed(1) + " ms");
 
@@ -26,7 +27,8 @@
       el("td", { class: "rps" }, v.mirrored.rps.toFixed(1)),
       el("td", { class: v.mirrored.errorRate > 0 ? "bad" : "" }, pct(v.mirrored.errorRate)),
       el("td", {}, secs(v.mirrored.p99)),
-      el("td", {}, "–"));
+      el("td", {}, "–"),
+      el("td", { class: "pinned" }, "–"));
 
   function hostCard(h) {
     const rows = h.versions.flatMap((v) => [
@@ -38,13 +40,14 @@
         el("td", { class: "rps" }, v.rps.toFixed(1)),
         el("td", { class: v.errorRate > 0 ? "bad" : "" }, pct(v.errorRate)),
         el("td", {}, secs(v.p99)),
-        el("td", {}, v.assetMisses)),
+        el("td", {}, v.assetMisses),
+        el("td", { class: "pinned" }, v.pinned.toFixed(1) + "%")),
     ].concat(v.mirrored ? [mirrorRow(v)] : []));
     return el("div", { class: "card host", "data-host": h.host },
       el("h2", {}, h.host),
       el("table", {},
-        el("tr", {}, ["version", "state", "weight", "endpoints", "req/s", "errors", "p99", "asset misses"]
-          .map((t, i) => el("th", { class: i < 2 ? "l" : "" }, t))),
+        el("tr", {}, ["version", "state", "weight", "endpoints", "req/s", "errors", "p99", "asset misses", "pinned"]
+          .map((t, i) => el("th", { class: i < 2 ? "l" : "", title: HINTS[t] || "" }, t))),
         rows));
   }
 

@@ -93,6 +93,53 @@ class FleetStatsTest {
   }
 
   @Test
+  void pinnedRequestsAreSummedAsAShareOfTheWindowsRequests() {
+    pinnedReport("a", 100, 40);
+    pinnedReport("b", 0, 0);
+    long t0 = now.get();
+    now.addAndGet(1000);
+    pinnedReport("a", 200, 100); // 100 requests, 60 pinned
+    pinnedReport("b", 100, 15); // 100 requests, 15 pinned
+    WindowStats w = fleet.window("shop.example.com", "green", t0, now.get());
+    assertEquals(200, w.requests());
+    assertEquals(75, w.pinned());
+    assertEquals(37.5, w.pinnedPercent(), 1e-9);
+    assertEquals(0, WindowStats.EMPTY.pinnedPercent(), 1e-9);
+  }
+
+  private void pinnedReport(String gw, long requests, long pinned) {
+    fleet.accept(
+        new GatewayReport(
+            gw,
+            gw + "-run1",
+            BOUNDS,
+            List.of(
+                new GatewayReport.VersionCounts(
+                    "shop.example.com",
+                    "green",
+                    requests,
+                    0,
+                    0,
+                    new long[] {requests, requests, requests},
+                    pinned))));
+  }
+
+  @Test
+  void aReportWithoutPinnedCountsFromAnOlderGatewayParsesAsZero() {
+    String old =
+        "{\"gateway\":\"g\",\"instance\":\"i\",\"bounds\":[0.1,0.2],\"versions\":[{\"host\":\"h\","
+            + "\"version\":\"v\",\"requests\":3,\"errors\":0,\"assetMisses\":0,\"latency\":[1,1]}]}";
+    assertEquals(
+        0, GatewayReport.parse(old.getBytes(StandardCharsets.UTF_8)).versions().get(0).pinned());
+    String bad = old.replace("\"latency\"", "\"pinned\":\"many\",\"latency\"");
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> GatewayReport.parse(bad.getBytes(StandardCharsets.UTF_8)));
+    assertEquals("versions[0].pinned: must be an integer >= 0", e.getMessage());
+  }
+
+  @Test
   void aBadReportIsRefusedNamingTheField() {
     String json =
         "{\"gateway\":\"g\",\"instance\":\"i\",\"bounds\":[0.1,0.2],\"versions\":[{\"host\":\"h\","

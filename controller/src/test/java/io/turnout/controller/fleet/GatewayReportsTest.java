@@ -16,6 +16,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -63,15 +65,26 @@ class GatewayReportsTest {
   }
 
   private static int get(GatewayServer gw, String host) throws Exception {
+    return Integer.parseInt(exchange(gw, host, "").substring(9, 12));
+  }
+
+  /** One {@code GET /} with the extra header lines given; the whole response as text. */
+  private static String exchange(GatewayServer gw, String host, String headers) throws Exception {
     try (Socket s = new Socket("127.0.0.1", gw.httpPort())) {
       s.setSoTimeout(5_000);
       s.getOutputStream()
           .write(
-              ("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+              ("GET / HTTP/1.1\r\nHost: " + host + "\r\n" + headers + "Connection: close\r\n\r\n")
                   .getBytes(StandardCharsets.US_ASCII));
-      String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      return Integer.parseInt(response.substring(9, 12));
+      return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     }
+  }
+
+  /** The pin cookie ({@code name=value}) a first-time visitor is given. */
+  private static String pinCookie(GatewayServer gw, String host) throws Exception {
+    Matcher m = Pattern.compile("(?im)^set-cookie: *([^;\r\n]+)").matcher(exchange(gw, host, ""));
+    assertTrue(m.find(), "a first-time visitor gets a pin cookie");
+    return m.group(1);
   }
 
   @Test
@@ -113,6 +126,27 @@ class GatewayReportsTest {
               assertEquals(10, w.errors());
               assertEquals(2, w.gateways());
               assertTrue(w.p99Seconds() > 0 && w.p99Seconds() < 30, "p99 " + w.p99Seconds());
+              assertEquals(0, w.pinned(), "first-time visitors only");
+            });
+
+    // One page: its HTML makes the pin, its four sub-requests come back with it.
+    long tPin = System.currentTimeMillis();
+    String cookie = pinCookie(gateway1, "shop.example.com");
+    for (int i = 0; i < 4; i++) {
+      String res = exchange(gateway1, "shop.example.com", "Cookie: " + cookie + "\r\n");
+      assertTrue(res.startsWith("HTTP/1.1 500"), res);
+    }
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              WindowStats w =
+                  controller
+                      .fleet()
+                      .window("shop.example.com", "green", tPin, System.currentTimeMillis());
+              assertEquals(5, w.requests());
+              assertEquals(4, w.pinned());
+              assertEquals(80.0, w.pinnedPercent(), 1e-9);
             });
 
     cluster.annotate("shop", "shop-blue", "turnout.io/weight", "100");

@@ -1,5 +1,6 @@
 package io.turnout.controller.ui;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,6 +26,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -43,6 +46,7 @@ class DashboardBrowserTest {
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   private static final String HOST = "shop.example.com";
+  private static final Pattern SET_COOKIE = Pattern.compile("(?im)^set-cookie: *([^;\r\n]+)");
 
   @Test
   void thePageShowsLiveNumbersAndARolloutThatIsRolledBack() throws Exception {
@@ -79,13 +83,19 @@ class DashboardBrowserTest {
         Thread traffic =
             new Thread(
                 () -> {
+                  // Each visitor: a first request that makes the pin, one sub-request with it.
+                  String cookie = null;
                   while (trafficOn.get()) {
                     try (Socket s = new Socket("127.0.0.1", gateway.httpPort())) {
+                      String pin = cookie == null ? "" : "Cookie: " + cookie + "\r\n";
                       s.getOutputStream()
                           .write(
-                              ("GET / HTTP/1.1\r\nHost: " + HOST + "\r\nConnection: close\r\n\r\n")
+                              ("GET / HTTP/1.1\r\nHost: " + HOST + "\r\n" + pin)
+                                  .concat("Connection: close\r\n\r\n")
                                   .getBytes(StandardCharsets.US_ASCII));
-                      s.getInputStream().readAllBytes();
+                      String res = new String(s.getInputStream().readAllBytes(), UTF_8);
+                      Matcher m = SET_COOKIE.matcher(res);
+                      cookie = cookie == null && m.find() ? m.group(1) : null;
                       Thread.sleep(5);
                     } catch (Exception e) {
                       // the gateway counts it, or the test is ending
@@ -116,6 +126,25 @@ class DashboardBrowserTest {
                                           + "return h.versions.find(v => v.name === 'blue').rps;"))
                               .doubleValue()
                           > 0);
+          // Half of blue's requests are sub-requests that came back with their pin.
+          await()
+              .atMost(Duration.ofSeconds(20))
+              .until(
+                  () ->
+                      ((Number)
+                                  js.executeScript(
+                                      "const h = window.__turnout.last.hosts[0];"
+                                          + "return h.versions.find(v => v.name === 'blue')"
+                                          + ".pinned;"))
+                              .doubleValue()
+                          > 0);
+          await()
+              .atMost(Duration.ofSeconds(20))
+              .until(
+                  () ->
+                      !d.findElement(By.cssSelector("[data-version='blue'] td.pinned"))
+                          .getText()
+                          .startsWith("0.0"));
 
           assertEquals(
               0,

@@ -20,4 +20,12 @@ public enum ChoiceReason {
   public String logName() {
     return logName;
   }
+
+  /**
+   * Whether the client arrived with a valid pin to the version that answered ({@link #PIN} or
+   * {@link #DRAIN}); the dashboard's "pinned" share counts these.
+   */
+  public boolean keptPin() {
+    return this == PIN || this == DRAIN;
+  }
 }

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The request meters of one (host, version), created when a snapshot is compiled so the request
@@ -41,6 +42,8 @@ public final class VersionMeters {
   private final AtomicReferenceArray<Counter> byStatus = new AtomicReferenceArray<>(600);
   private final AtomicReferenceArray<Counter> upstreamErrors =
       new AtomicReferenceArray<>(UpstreamErrorKind.values().length);
+  // Report-only (not a Prometheus series): requests whose client kept a valid pin to this version.
+  private final LongAdder pinned = new LongAdder();
 
   VersionMeters(MeterRegistry registry, String host, String version) {
     this.registry = registry;
@@ -70,6 +73,23 @@ public final class VersionMeters {
       byStatus.set(code, c);
     }
     c.increment();
+  }
+
+  /**
+   * Counts one finished request, and whether its client arrived with a valid pin to this version.
+   * The pin is counted after the request, so a reader of {@link #pinnedRequests()} then {@link
+   * #totals()} never sees more pinned requests than requests.
+   */
+  public void record(int status, long durationNanos, boolean keptPin) {
+    record(status, durationNanos);
+    if (keptPin) {
+      pinned.increment();
+    }
+  }
+
+  /** Requests so far whose client arrived with a valid pin to this version (for the report). */
+  public long pinnedRequests() {
+    return pinned.sum();
   }
 
   /** Counts one upstream failure of this version. */

@@ -804,7 +804,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
         version == null
             ? proxy.metrics.versionMeters(hostName, GatewayMetrics.NO_VERSION)
             : version.meters();
-    meters.record(code, duration);
+    meters.record(code, duration, reason != null && reason.keptPin());
     proxy.accessLog.log(
         hostName,
         version == null ? "-" : version.name(),

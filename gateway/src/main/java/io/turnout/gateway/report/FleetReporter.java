@@ -41,13 +41,16 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * {"gateway":"gw-7f9c-1234","instance":"1f0c…","bounds":[0.001,0.005,…,30.0],
  *  "versions":[{"host":"shop.example.com","version":"green","requests":1200,"errors":3,
- *               "assetMisses":0,"latency":[10,400,…,1200]}]}
+ *               "assetMisses":0,"pinned":900,"latency":[10,400,…,1200]}]}
  * </pre>
  *
  * {@code latency[i]} counts requests that took at most {@code bounds[i]} seconds (cumulative, as a
  * Prometheus histogram's {@code le} buckets); requests above the last bound are in {@code requests}
  * only. {@code "mirrors"} (optional, same shape without {@code assetMisses}) counts the copies
  * answered by mirror versions, apart from their live requests (see {@link MirrorReport}).
+ *
+ * <p>{@code pinned} counts the requests whose client arrived with a valid pin to that version (the
+ * access log's reasons {@code pin} and {@code drain}); a controller reads a missing field as 0.
  *
  * <p>Threads: one daemon thread, "turnout-report", reads the meters (thread-safe) and sends with a
  * blocking JDK HTTP client call bounded by a 2 s timeout. Nothing here touches an event loop.
@@ -223,6 +226,7 @@ public final class FleetReporter implements AutoCloseable {
             || v.version().equals(GatewayMetrics.NO_VERSION)) {
           continue; // answered before a version was chosen: nobody's rollout
         }
+        long pinned = v.pinnedRequests(); // read first: never more than the requests after it
         VersionMeters.Totals t = v.totals();
         g.writeStartObject();
         g.writeStringField("host", v.host());
@@ -230,6 +234,7 @@ public final class FleetReporter implements AutoCloseable {
         g.writeNumberField("requests", t.requests());
         g.writeNumberField("errors", t.serverErrors());
         g.writeNumberField("assetMisses", m.assetMisses(v.host(), v.version()));
+        g.writeNumberField("pinned", pinned);
         g.writeArrayFieldStart("latency");
         for (long c : t.latency()) {
           g.writeNumber(c);

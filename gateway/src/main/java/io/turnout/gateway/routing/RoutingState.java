@@ -169,28 +169,7 @@ public final class RoutingState implements SnapshotSink {
    */
   public synchronized boolean updateSettings(
       AffinitySettings newAffinity, PreviewSettings newPreview, String origin) {
-    if (newAffinity.equals(affinityDefaults) && newPreview.equals(preview)) {
-      return true;
-    }
-    RoutingTable current = table;
-    if (current != null) {
-      try {
-        table =
-            compiler.compile(
-                current.snapshot(),
-                current,
-                newAffinity,
-                newPreview,
-                assetDefaults,
-                System.nanoTime());
-      } catch (RuntimeException e) {
-        rejected(origin, e.getMessage());
-        return false;
-      }
-    }
-    affinityDefaults = newAffinity;
-    preview = newPreview;
-    return true;
+    return recompileUnder(newAffinity, newPreview, assetDefaults, origin);
   }
 
   /**
@@ -198,7 +177,18 @@ public final class RoutingState implements SnapshotSink {
    * snapshot under them, as {@link #updateSettings} does for affinity.
    */
   public synchronized boolean updateAssetSettings(AssetSettings newAssets, String origin) {
-    if (newAssets.equals(assetDefaults)) {
+    return recompileUnder(affinityDefaults, preview, newAssets, origin);
+  }
+
+  /** Recompiles the current snapshot under new settings; they stay for later snapshots. */
+  private boolean recompileUnder(
+      AffinitySettings newAffinity,
+      PreviewSettings newPreview,
+      AssetSettings newAssets,
+      String origin) {
+    if (newAffinity.equals(affinityDefaults)
+        && newPreview.equals(preview)
+        && newAssets.equals(assetDefaults)) {
       return true;
     }
     RoutingTable current = table;
@@ -206,17 +196,14 @@ public final class RoutingState implements SnapshotSink {
       try {
         table =
             compiler.compile(
-                current.snapshot(),
-                current,
-                affinityDefaults,
-                preview,
-                newAssets,
-                System.nanoTime());
+                current.snapshot(), current, newAffinity, newPreview, newAssets, System.nanoTime());
       } catch (RuntimeException e) {
         rejected(origin, e.getMessage());
         return false;
       }
     }
+    affinityDefaults = newAffinity;
+    preview = newPreview;
     assetDefaults = newAssets;
     return true;
   }

@@ -48,6 +48,8 @@ class FleetReporterTest {
     controller.start();
     GatewayMetrics metrics = new GatewayMetrics();
     metrics.versionMeters("shop.example.com", "green").record(503, 1_000_000);
+    metrics.versionMeters("shop.example.com", "green").record(200, 1_000_000, true);
+    metrics.versionMeters("shop.example.com", "green").record(200, 1_000_000, false);
     metrics.versionMeters(GatewayMetrics.NO_HOST, GatewayMetrics.NO_VERSION).record(404, 1);
     URI url = URI.create("http://127.0.0.1:" + controller.getAddress().getPort());
     try (FleetReporter r =
@@ -59,9 +61,10 @@ class FleetReporterTest {
       assertEquals(1, report.get("versions").size(), "requests before routing are nobody's");
       JsonNode v = report.get("versions").get(0);
       assertEquals("green", v.get("version").asText());
-      assertEquals(1, v.get("requests").asLong());
+      assertEquals(3, v.get("requests").asLong());
       assertEquals(1, v.get("errors").asLong());
       assertEquals(0, v.get("assetMisses").asLong());
+      assertEquals(1, v.get("pinned").asLong(), "only the request that kept its pin");
     } finally {
       controller.stop(0);
     }
