@@ -35,6 +35,14 @@ public final class VersionMeters {
     Duration.ofSeconds(30)
   };
 
+  /**
+   * The latency histogram's bucket bounds, shared by the mirror's histogram so live and mirror
+   * percentiles compare like for like. A copy: callers cannot change the original.
+   */
+  public static Duration[] latencyBuckets() {
+    return BUCKETS.clone();
+  }
+
   private final MeterRegistry registry;
   private final String host;
   private final String version;

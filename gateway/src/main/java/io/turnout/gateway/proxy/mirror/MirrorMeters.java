@@ -3,6 +3,7 @@ package io.turnout.gateway.proxy.mirror;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.turnout.gateway.metrics.VersionMeters;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -18,24 +19,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  */
 final class MirrorMeters {
   /**
-   * The same buckets as the live {@code turnout_request_duration_seconds}, so live and mirror
-   * percentiles computed from the two histograms compare like for like.
+   * The live {@code turnout_request_duration_seconds} buckets: percentiles compare like for like.
    */
-  private static final Duration[] BUCKETS = {
-    Duration.ofMillis(1),
-    Duration.ofMillis(5),
-    Duration.ofMillis(10),
-    Duration.ofMillis(25),
-    Duration.ofMillis(50),
-    Duration.ofMillis(100),
-    Duration.ofMillis(250),
-    Duration.ofMillis(500),
-    Duration.ofSeconds(1),
-    Duration.ofMillis(2500),
-    Duration.ofSeconds(5),
-    Duration.ofSeconds(10),
-    Duration.ofSeconds(30)
-  };
+  private static final Duration[] BUCKETS = VersionMeters.latencyBuckets();
 
   private final MeterRegistry registry;
   private final String host;
