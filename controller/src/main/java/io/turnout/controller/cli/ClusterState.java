@@ -75,6 +75,24 @@ final class ClusterState {
    * The Services that name {@code host} in {@code turnout.io/host}, read leniently (a Service with
    * a bad weight is still found, so {@code turnout weight} can fix it).
    */
+  /**
+   * As {@link #servicesOfHost}, refusing (exit 2) when no Service names {@code host}.
+   *
+   * @param namespace the namespace the CLI looked in, for the message (null: all)
+   */
+  List<Service> servicesOfHostOrRefuse(String host, String namespace) {
+    List<Service> services = servicesOfHost(host);
+    if (services.isEmpty()) {
+      throw new Cli.Refused(
+          "no Service has "
+              + Annotations.HOST
+              + " "
+              + host
+              + (namespace == null ? "" : " in namespace " + namespace));
+    }
+    return services;
+  }
+
   List<Service> servicesOfHost(String host) {
     String wanted = HostNames.normalize(host.trim());
     List<Service> out = new ArrayList<>();

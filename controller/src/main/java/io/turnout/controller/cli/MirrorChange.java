@@ -41,15 +41,7 @@ public final class MirrorChange {
       int percent,
       PrintWriter out) {
     ClusterState state = ClusterState.read(client, namespace);
-    List<Service> services = state.servicesOfHost(host);
-    if (services.isEmpty()) {
-      throw new Cli.Refused(
-          "no Service has "
-              + Annotations.HOST
-              + " "
-              + host
-              + (namespace == null ? "" : " in namespace " + namespace));
-    }
+    List<Service> services = state.servicesOfHostOrRefuse(host, namespace);
     List<Service> ofVersion = new ArrayList<>();
     TreeSet<String> versions = new TreeSet<>();
     for (Service s : services) {

@@ -379,15 +379,7 @@ final class RolloutCommand implements Runnable {
 
   private static Map<String, List<Service>> versionsOf(
       ClusterState state, String host, String namespace) {
-    List<Service> services = state.servicesOfHost(host);
-    if (services.isEmpty()) {
-      throw new Cli.Refused(
-          "no Service has "
-              + Annotations.HOST
-              + " "
-              + host
-              + (namespace == null ? "" : " in namespace " + namespace));
-    }
+    List<Service> services = state.servicesOfHostOrRefuse(host, namespace);
     services.sort(Comparator.comparing(ServiceTranslator::keyOf));
     Map<String, List<Service>> byVersion = new TreeMap<>();
     for (Service s : services) {

@@ -56,15 +56,7 @@ public final class WeightChange {
       boolean requireReady,
       PrintWriter out) {
     ClusterState state = ClusterState.read(client, namespace);
-    List<Service> services = state.servicesOfHost(host);
-    if (services.isEmpty()) {
-      throw new Cli.Refused(
-          "no Service has "
-              + Annotations.HOST
-              + " "
-              + host
-              + (namespace == null ? "" : " in namespace " + namespace));
-    }
+    List<Service> services = state.servicesOfHostOrRefuse(host, namespace);
     Map<String, List<Service>> byVersion = new LinkedHashMap<>();
     for (Service s : services) {
       byVersion.computeIfAbsent(ClusterState.versionOf(s), v -> new ArrayList<>()).add(s);
