@@ -206,7 +206,7 @@ public final class MirrorSender {
         || HttpUtil.isTransferEncodingChunked(req)) {
       return -1;
     }
-    long length = HttpUtil.getContentLength(req, -1L);
+    long length = HttpUtil.getContentLength(req, 0L); // neither length nor chunked: no body
     return length <= s.maxBodySize() ? length : -1;
   }
 
