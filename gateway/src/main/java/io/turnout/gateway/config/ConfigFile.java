@@ -97,6 +97,14 @@ public final class ConfigFile {
     c.assets().validate("assets", problems);
     positive(c.mirror().maxInFlight(), "mirror.maxInFlight", problems);
     positive(c.mirror().timeout().toMillis(), "mirror.timeout", problems);
+    positive(c.mirror().maxBodySize(), "mirror.maxBodySize", problems);
+    if (c.mirror().maxBodySize() > Integer.MAX_VALUE) {
+      problems.add(
+          "mirror.maxBodySize: must be <= "
+              + Integer.MAX_VALUE
+              + ", was "
+              + c.mirror().maxBodySize());
+    }
     SnapshotValidator.validateHosts(c.hosts(), "hosts", problems);
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);

@@ -28,6 +28,7 @@ import io.turnout.gateway.config.UpstreamSettings;
 import io.turnout.gateway.metrics.GatewayMetrics;
 import io.turnout.gateway.metrics.UpstreamErrorKind;
 import io.turnout.gateway.metrics.VersionMeters;
+import io.turnout.gateway.proxy.mirror.MirrorBody;
 import io.turnout.gateway.routing.CompiledHost;
 import io.turnout.gateway.routing.CompiledRoute;
 import io.turnout.gateway.routing.RoutingTable;
@@ -112,6 +113,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
   private boolean waitingForUpstreamWritable;
   private boolean waitingForClientWritable;
   private boolean discardingRequestBody;
+  private MirrorBody mirrorBody; // the live body's copy for mirrors while it streams, else null
 
   ProxyFrontendHandler(ProxyContext proxy, ClientTimeoutHandler timeouts) {
     this.proxy = proxy;
@@ -221,7 +223,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
     proxy.retryBudget.onRequest();
     proxy.inFlight.incrementAndGet();
     countedInFlight = true;
-    proxy.mirror.offer(ctx.channel().eventLoop(), host, route, version, req); // own connections
+    mirrorBody = proxy.mirror.offer(ctx.channel().eventLoop(), host, route, version, req);
     connectUpstream(ep);
   }
 
@@ -387,6 +389,9 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
     }
     if (readable > 0) {
       requestBodySent = true;
+    }
+    if (mirrorBody != null && !mirrorBody.add(content)) { // copies bytes; content stays ours
+      mirrorBody = null;
     }
     upstream.write(content);
     upstream.flush();
@@ -789,6 +794,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
 
   /** Records the exchange in metrics and the access log, and marks it over. */
   private void endExchange(int code) {
+    abandonMirrorBody();
     if (!inFlight) {
       return;
     }
@@ -817,6 +823,13 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
         bytesOut,
         duration,
         requestId);
+  }
+
+  private void abandonMirrorBody() {
+    if (mirrorBody != null) {
+      mirrorBody.abandon();
+      mirrorBody = null;
+    }
   }
 
   private void finishEndpoint() {
@@ -865,6 +878,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
       // 499: the client closed the connection before the response was complete (nginx's code).
       endExchange(responseStarted ? status : 499);
     }
+    abandonMirrorBody();
     ctx.fireChannelInactive();
   }
 

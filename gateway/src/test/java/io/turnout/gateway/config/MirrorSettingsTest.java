@@ -15,6 +15,8 @@ class MirrorSettingsTest {
     assertEquals(64, m.maxInFlight());
     assertEquals(Duration.ofSeconds(5), m.timeout());
     assertEquals(false, m.mirrorCredentials());
+    assertEquals(false, m.mirrorBodies());
+    assertEquals(65536L, m.maxBodySize());
     MirrorSettings set =
         ConfigFile.parse("mirror: { maxInFlight: 8, timeout: 250ms, mirrorCredentials: true }")
             .mirror();
@@ -31,5 +33,10 @@ class MirrorSettingsTest {
         List.of("mirror.maxInFlight: must be > 0, was 0", "mirror.timeout: must be > 0, was 0"),
         e.problems());
     assertThrows(ConfigException.class, () -> ConfigFile.parse("mirror: { bodies: true }"));
+    ConfigException size =
+        assertThrows(
+            ConfigException.class,
+            () -> ConfigFile.parse("mirror: { mirrorBodies: true, maxBodySize: 0 }"));
+    assertEquals(List.of("mirror.maxBodySize: must be > 0, was 0"), size.problems());
   }
 }

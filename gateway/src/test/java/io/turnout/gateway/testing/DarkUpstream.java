@@ -16,12 +16,14 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
@@ -33,8 +35,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A mirror target for tests, on loopback: it records every request head it receives (headers and
- * when) and, for every path alike, answers at once, answers after a delay, or resets the connection
- * (RST, not FIN). Answers carry a {@code Set-Cookie} that must never reach a client.
+ * when) and every body, and, for every path alike, answers at once, answers after a delay, or
+ * resets the connection (RST, not FIN). Answers carry a {@code Set-Cookie} that must never reach a
+ * client.
  */
 public final class DarkUpstream implements AutoCloseable {
   private static final EventLoopGroup GROUP =
@@ -52,6 +55,7 @@ public final class DarkUpstream implements AutoCloseable {
   private final Channel channel;
   private final List<HttpHeaders> heads = new CopyOnWriteArrayList<>();
   private final List<String> methods = new CopyOnWriteArrayList<>();
+  private final List<String> bodies = new CopyOnWriteArrayList<>();
   private final AtomicLong lastRequestNanos = new AtomicLong();
   private final ChannelGroup children = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
 
@@ -105,6 +109,11 @@ public final class DarkUpstream implements AutoCloseable {
     return methods;
   }
 
+  /** The body of every request received to its end, in order (UTF-8; empty when it had none). */
+  public List<String> bodies() {
+    return bodies;
+  }
+
   /** System.nanoTime of the last request head, or 0. */
   public long lastRequestNanos() {
     return lastRequestNanos.get();
@@ -117,11 +126,20 @@ public final class DarkUpstream implements AutoCloseable {
   }
 
   private final class Handler extends ChannelInboundHandlerAdapter {
+    private final StringBuilder body = new StringBuilder(); // of the request now arriving
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       try {
+        if (msg instanceof HttpContent content) {
+          body.append(content.content().toString(StandardCharsets.UTF_8));
+          if (content instanceof LastHttpContent) {
+            bodies.add(body.toString());
+            body.setLength(0);
+          }
+        }
         if (!(msg instanceof HttpRequest req)) {
-          return; // the bodies of these heads are empty; nothing to answer per chunk
+          return; // answered at the head already; chunks are only recorded
         }
         heads.add(req.headers().copy());
         methods.add(req.method().name());

@@ -1,6 +1,8 @@
 package io.turnout.gateway.proxy.mirror;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
@@ -21,6 +23,7 @@ import io.turnout.gateway.routing.CompiledRoute;
 import io.turnout.gateway.routing.UpstreamEndpoint;
 import io.turnout.gateway.routing.VersionTarget;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,10 +42,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       {@code mirror.timeout}. A copy over the limit, without an endpoint, refused, reset or too
  *       slow is dropped and counted ({@code turnout_mirror_dropped_total}), never retried;
  *   <li>only bodiless {@code GET} and {@code HEAD} requests are copied (a copy of a {@code POST}
- *       would repeat its side effect), with {@code X-Turnout-Mirror: 1} so the app can skip side
- *       effects of its own, and without {@code Cookie} and {@code Authorization} unless {@code
- *       mirror.mirrorCredentials} is on. The answer (its {@code Set-Cookie} included) reaches no
- *       one.
+ *       would repeat its side effect) unless {@code mirror.mirrorBodies} is on: then requests of
+ *       any method whose declared body fits {@code mirror.maxBodySize} are, their body copied as
+ *       the live path forwards it ({@link MirrorBody}) and sent once complete; copies go with
+ *       {@code X-Turnout-Mirror: 1} so the app can skip side effects of its own, and without {@code
+ *       Cookie} and {@code Authorization} unless {@code mirror.mirrorCredentials} is on. The answer
+ *       (its {@code Set-Cookie} included) reaches no one.
  * </ul>
  *
  * <p>Thread-safe: {@link #offer} runs on the calling event loop, whose {@link MirrorLoop} it uses;
@@ -97,38 +102,81 @@ public final class MirrorSender {
    * takes its own headers, so the live request may be written and released right after.
    *
    * @param live the version serving the live request; never also sent a copy
+   * @return null, or, for a request with a body chosen for copying ({@code mirror.mirrorBodies}),
+   *     the {@link MirrorBody} to pass every chunk of the live body to; the copies leave when it is
+   *     complete
    */
-  public void offer(
+  public MirrorBody offer(
       EventLoop loop, CompiledHost host, CompiledRoute route, VersionTarget live, HttpRequest req) {
     VersionTarget[] mirrors = route.mirrors();
-    if (mirrors.length == 0 || !copyable(req)) {
-      return;
+    if (mirrors.length == 0) {
+      return null;
+    }
+    MirrorSettings s = settings;
+    long length = bodyLength(req, s);
+    if (length < 0) {
+      return null;
     }
     MirrorLoop ml = loop(loop);
     long position = ml.sampler.next();
-    MirrorSettings s = settings;
+    List<VersionTarget> chosen = new ArrayList<>(mirrors.length);
     for (VersionTarget m : mirrors) {
-      if (m.name().equals(live.name()) || !MirrorSampler.take(position, m.mirrorPercent())) {
-        continue;
+      if (!m.name().equals(live.name()) && MirrorSampler.take(position, m.mirrorPercent())) {
+        chosen.add(m);
       }
-      send(ml, s, meters(host.name(), m.name()), m, req);
     }
+    if (chosen.isEmpty()) {
+      return null;
+    }
+    HttpHeaders head = copyHeaders(req, s.mirrorCredentials());
+    HttpMethod method = req.method();
+    String uri = req.uri(); // the live request is not read again: it may be released by then
+    if (length == 0) {
+      for (VersionTarget m : chosen) {
+        send(
+            ml,
+            s,
+            meters(host.name(), m.name()),
+            m,
+            copyOf(method, uri, head, Unpooled.EMPTY_BUFFER));
+      }
+      return null;
+    }
+    return new MirrorBody(
+        ByteBufAllocator.DEFAULT.buffer(
+            (int) length, (int) length), // checked: <= mirror.maxBodySize
+        body -> {
+          try {
+            for (VersionTarget m : chosen) {
+              send(
+                  ml,
+                  s,
+                  meters(host.name(), m.name()),
+                  m,
+                  copyOf(method, uri, head, body.retainedDuplicate()));
+            }
+          } finally {
+            body.release();
+          }
+        });
   }
 
   private void send(
-      MirrorLoop ml, MirrorSettings s, MirrorMeters mm, VersionTarget m, HttpRequest req) {
+      MirrorLoop ml, MirrorSettings s, MirrorMeters mm, VersionTarget m, FullHttpRequest copy) {
     if (inFlight.incrementAndGet() > s.maxInFlight()) {
       inFlight.decrementAndGet();
+      copy.release();
       mm.dropped(DropReason.LIMIT);
       return;
     }
     UpstreamEndpoint ep = ml.pick(m.endpoints());
     if (ep == null) {
       inFlight.decrementAndGet();
+      copy.release();
       mm.dropped(DropReason.NO_ENDPOINT);
       return;
     }
-    new MirrorCopy(ml, ep, copyOf(req, s.mirrorCredentials()), mm, inFlight, s).start();
+    new MirrorCopy(ml, ep, copy, mm, inFlight, s).start();
   }
 
   /** Bodiless GET and HEAD, not upgrades: a copy of anything else could repeat a side effect. */
@@ -143,8 +191,29 @@ public final class MirrorSender {
         && HttpUtil.getContentLength(req, 0L) == 0;
   }
 
-  /** The copy's own head: the live one's rewritten headers, marked, credentials off by default. */
-  static FullHttpRequest copyOf(HttpRequest req, boolean credentials) {
+  /**
+   * The length of the body a copy of {@code req} carries, or -1 when {@code req} is not copied:
+   * bodiless {@code GET} and {@code HEAD} always are (0); with {@code mirror.mirrorBodies}, any
+   * method whose {@code Content-Length} is declared and at most {@code mirror.maxBodySize}. A
+   * chunked body, whose size is unknown until it ended, is not copied; nor is an upgrade.
+   */
+  static long bodyLength(HttpRequest req, MirrorSettings s) {
+    if (copyable(req)) {
+      return 0;
+    }
+    if (!s.mirrorBodies()
+        || req.headers().contains(HttpHeaderNames.UPGRADE)
+        || HttpUtil.isTransferEncodingChunked(req)) {
+      return -1;
+    }
+    long length = HttpUtil.getContentLength(req, 0L); // neither length nor chunked: no body
+    return length <= s.maxBodySize() ? length : -1;
+  }
+
+  /**
+   * The copy's own headers: the live one's rewritten headers, marked, credentials off by default.
+   */
+  static HttpHeaders copyHeaders(HttpRequest req, boolean credentials) {
     HttpHeaders h = req.headers().copy();
     if (!credentials) {
       h.remove(HttpHeaderNames.COOKIE);
@@ -153,13 +222,21 @@ public final class MirrorSender {
     h.remove(HttpHeaderNames.CONTENT_LENGTH);
     h.remove(HttpHeaderNames.EXPECT);
     h.set(X_TURNOUT_MIRROR, "1");
+    return h;
+  }
+
+  /**
+   * One copy: its own headers (from {@code head}, shared by the copies of one request) and {@code
+   * body}, owned by the result. A bodiless copy carries no length.
+   */
+  private static FullHttpRequest copyOf(
+      HttpMethod method, String uri, HttpHeaders head, ByteBuf body) {
+    HttpHeaders h = head.copy();
+    if (body.isReadable()) {
+      h.set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+    }
     return new DefaultFullHttpRequest(
-        HttpVersion.HTTP_1_1,
-        req.method(),
-        req.uri(),
-        Unpooled.EMPTY_BUFFER,
-        h,
-        EmptyHttpHeaders.INSTANCE);
+        HttpVersion.HTTP_1_1, method, uri, body, h, EmptyHttpHeaders.INSTANCE);
   }
 
   private MirrorMeters meters(String host, String version) {
