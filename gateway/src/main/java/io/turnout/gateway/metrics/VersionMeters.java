@@ -47,7 +47,7 @@ public final class VersionMeters {
   private final String host;
   private final String version;
   private final Timer duration;
-  private final AtomicReferenceArray<Counter> byStatus = new AtomicReferenceArray<>(600);
+  private final StatusCounters byStatus;
   private final AtomicReferenceArray<Counter> upstreamErrors =
       new AtomicReferenceArray<>(UpstreamErrorKind.values().length);
   // Report-only (not a Prometheus series): requests whose client kept a valid pin to this version.
@@ -57,6 +57,13 @@ public final class VersionMeters {
     this.registry = registry;
     this.host = host;
     this.version = version;
+    this.byStatus =
+        new StatusCounters(
+            registry,
+            "turnout.requests",
+            "Requests answered, by host, version and status code",
+            host,
+            version);
     this.duration =
         Timer.builder("turnout.request.duration")
             .description("Time from request head received to response fully sent")
@@ -70,17 +77,7 @@ public final class VersionMeters {
   /** Counts one finished request. */
   public void record(int status, long durationNanos) {
     duration.record(durationNanos, TimeUnit.NANOSECONDS);
-    int code = status >= 100 && status < 600 ? status : 0;
-    Counter c = byStatus.get(code);
-    if (c == null) {
-      c =
-          Counter.builder("turnout.requests")
-              .description("Requests answered, by host, version and status code")
-              .tags("host", host, "version", version, "code", Integer.toString(code))
-              .register(registry);
-      byStatus.set(code, c);
-    }
-    c.increment();
+    byStatus.increment(status);
   }
 
   /**
@@ -141,14 +138,7 @@ public final class VersionMeters {
         }
       }
     }
-    long errors = 0;
-    for (int code = 500; code < 600; code++) {
-      Counter c = byStatus.get(code);
-      if (c != null) {
-        errors += (long) c.count();
-      }
-    }
-    return new Totals(h.count(), errors, latency);
+    return new Totals(h.count(), byStatus.sum(500, 599), latency);
   }
 
   /** What {@link #totals()} returns: counts since this gateway started. */

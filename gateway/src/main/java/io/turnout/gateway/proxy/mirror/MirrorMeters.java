@@ -3,6 +3,7 @@ package io.turnout.gateway.proxy.mirror;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.turnout.gateway.metrics.StatusCounters;
 import io.turnout.gateway.metrics.VersionMeters;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +28,7 @@ final class MirrorMeters {
   private final String host;
   private final String version;
   private final Timer duration;
-  private final AtomicReferenceArray<Counter> byStatus = new AtomicReferenceArray<>(600);
+  private final StatusCounters byStatus;
   private final AtomicReferenceArray<Counter> dropped =
       new AtomicReferenceArray<>(DropReason.values().length);
 
@@ -35,6 +36,13 @@ final class MirrorMeters {
     this.registry = registry;
     this.host = host;
     this.version = version;
+    this.byStatus =
+        new StatusCounters(
+            registry,
+            "turnout.mirror.requests",
+            "Copies answered by a mirror version, by status code",
+            host,
+            version);
     this.duration =
         Timer.builder("turnout.mirror.duration")
             .description("Time from a copy sent to its answer fully read, by host and version")
@@ -46,17 +54,7 @@ final class MirrorMeters {
   /** Counts one copy answered in full. */
   void answered(int status, long durationNanos) {
     duration.record(durationNanos, TimeUnit.NANOSECONDS);
-    int code = status >= 100 && status < 600 ? status : 0;
-    Counter c = byStatus.get(code);
-    if (c == null) {
-      c =
-          Counter.builder("turnout.mirror.requests")
-              .description("Copies answered by a mirror version, by status code")
-              .tags("host", host, "version", version, "code", Integer.toString(code))
-              .register(registry);
-      byStatus.set(code, c);
-    }
-    c.increment();
+    byStatus.increment(status);
   }
 
   /** Counts one copy that was chosen but not answered. */
