@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.turnout.gateway.testing.GatewayFixture;
+import io.turnout.gateway.testing.RawHttp;
 import io.turnout.gateway.testing.TestUpstream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -301,6 +302,36 @@ class RouteRulesTest {
       }
     }
     return sum;
+  }
+
+  @Test
+  void aRedirectKeepsTheConnectionForTheNextRequest() {
+    String twoRequests =
+        "GET /hostname-redirect HTTP/1.1\r\nHost: "
+            + HOST
+            + "\r\n\r\n"
+            + "GET /one HTTP/1.1\r\nHost: "
+            + HOST
+            + "\r\nConnection: close\r\n\r\n";
+    RawHttp.Exchange ex = RawHttp.exchange(gateway.httpPort(), twoRequests, 30_000);
+    assertEquals(302, ex.status(), ex.response());
+    String head = ex.head().toLowerCase(java.util.Locale.ROOT);
+    assertTrue(head.contains("location: http://example.org/hostname-redirect"), head);
+    assertFalse(head.contains("connection: close"), head);
+    assertTrue(ex.response().endsWith("exact-one"), ex.response());
+  }
+
+  @Test
+  void aRedirectedPostWithAnUnreadBodyIsAnsweredThenClosed() {
+    RawHttp.Exchange ex =
+        RawHttp.exchange(
+            gateway.httpPort(),
+            "POST /hostname-redirect HTTP/1.1\r\nHost: "
+                + HOST
+                + "\r\nContent-Length: 5\r\n\r\nhello",
+            30_000);
+    assertEquals(302, ex.status(), ex.response());
+    assertTrue(ex.closed(), "the gateway closes: the rest of the body is not worth reading");
   }
 
   private static void assertRedirect(String path, int status, String location) throws Exception {
