@@ -95,8 +95,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
   private boolean headRequest;
   private boolean webSocket;
   private String setCookie;
-  private Channel upstream;
-  private UpstreamHandler upstreamHandler;
+  private UpstreamConnection upstream;
   private boolean requestComplete;
   private boolean requestBodySent;
   private long bytesIn;
@@ -246,7 +245,6 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
     webSocket = false;
     setCookie = null;
     upstream = null;
-    upstreamHandler = null;
     requestComplete = false;
     requestBodySent = false;
     bytesIn = 0;
@@ -269,7 +267,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
     ep.requestStarted();
     endpointCounted = true;
     int seq = exchangeSeq;
-    Future<Channel> f = proxy.pool(ctx.channel().eventLoop()).acquire(ep);
+    Future<UpstreamConnection> f = proxy.pool(ctx.channel().eventLoop()).acquire(ep);
     if (f.isDone()) {
       onUpstreamAcquired(f, seq, ep);
     } else {
@@ -277,7 +275,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
     }
   }
 
-  private void onUpstreamAcquired(Future<Channel> f, int seq, UpstreamEndpoint ep) {
+  private void onUpstreamAcquired(Future<UpstreamConnection> f, int seq, UpstreamEndpoint ep) {
     if (seq != exchangeSeq || !inFlight || endpoint != ep) {
       // The client left (or the exchange ended) while we waited: give a clean connection back.
       if (f.isSuccess()) {
@@ -303,10 +301,9 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
           false);
       return;
     }
-    Channel ch = f.getNow();
+    UpstreamConnection ch = f.getNow();
     upstream = ch;
-    upstreamHandler = ch.pipeline().get(UpstreamHandler.class);
-    upstreamHandler.bind(this);
+    ch.bind(this);
     ch.write(request);
     if (requestComplete) {
       // A retry of a request whose (empty) body was already read.
@@ -555,10 +552,8 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
     }
     cancelResponseTimer();
     boolean reusable = HttpUtil.isKeepAlive(res) && !proxy.isDraining();
-    AssetMissDrain.start(
-        upstream, upstreamHandler, proxy.pool(ctx.channel().eventLoop()), reusable);
+    upstream.drainAssetMiss(proxy.pool(ctx.channel().eventLoop()), reusable);
     upstream = null;
-    upstreamHandler = null;
     endpoint.recordSuccess();
     finishEndpoint();
     version = next;
@@ -596,7 +591,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
   public void upstreamReadComplete() {
     ctx.flush();
     if (upstream != null && inFlight && !ctx.channel().isWritable()) {
-      upstream.config().setAutoRead(false); // the client is full: stop reading the response
+      upstream.pauseReads(); // the client is full: stop reading the response
       waitingForClientWritable = true;
     }
   }
@@ -606,21 +601,20 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
     if (ctx.channel().isWritable() && waitingForClientWritable) {
       waitingForClientWritable = false;
       if (upstream != null) {
-        upstream.config().setAutoRead(true);
+        upstream.resumeReads();
       }
     }
     ctx.fireChannelWritabilityChanged();
   }
 
   private void finishExchange(ChannelFuture lastWrite) {
-    Channel up = upstream;
+    UpstreamConnection up = upstream;
     upstream = null;
     cancelResponseTimer();
     if (up != null) {
       if (requestComplete && upstreamKeepAlive && !proxy.isDraining()) {
-        proxy.pool(ctx.channel().eventLoop()).release(up);
+        up.release(proxy.pool(ctx.channel().eventLoop()));
       } else {
-        upstreamHandler.unbind();
         up.close();
       }
     }
@@ -645,7 +639,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
 
   @Override
   public void upstreamClosed() {
-    Channel up = upstream;
+    UpstreamConnection up = upstream;
     upstream = null;
     if (!inFlight || up == null) {
       return;
@@ -659,7 +653,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
       ctx.close();
       return;
     }
-    boolean reused = upstreamHandler != null && upstreamHandler.reused();
+    boolean reused = up.reused();
     version.meters().upstreamError(UpstreamErrorKind.RESET);
     if (!reused) {
       recordEndpointFailure(endpoint);
@@ -677,7 +671,9 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
       return;
     }
     version.meters().upstreamError(UpstreamErrorKind.TIMEOUT);
-    AbortiveClose.resetOnClose(upstream); // its kernel need not keep trying to deliver our bytes
+    UpstreamConnection up = upstream;
+    upstream = null;
+    up.abort(); // a reset: its kernel need not keep trying to deliver our bytes
     abortUpstream();
     if (responseStarted) {
       endExchange(status);
@@ -724,26 +720,20 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
   // ---------------------------------------------------------------- WebSocket
 
   private void switchToRelay() {
-    Channel up = upstream;
+    UpstreamConnection up = upstream;
     upstream = null;
-    upstreamHandler.unbind();
     finishEndpoint();
     endExchange(status);
     timeouts.disable();
     Channel client = ctx.channel();
     TunnelIdleTimeout idle =
-        new TunnelIdleTimeout(client, up, proxy.config.limits().tunnelIdleTimeout().toNanos());
-    RawRelayHandler toUpstream = new RawRelayHandler(up, idle);
-    RawRelayHandler toClient = new RawRelayHandler(client, idle);
+        new TunnelIdleTimeout(
+            client, up.channel(), proxy.config.limits().tunnelIdleTimeout().toNanos());
+    RawRelayHandler toUpstream = new RawRelayHandler(up.channel(), idle);
     ChannelPipeline cp = client.pipeline();
-    ChannelPipeline upp = up.pipeline();
     cp.addLast("relay", toUpstream);
-    upp.addLast("relay", toClient);
+    RawRelayHandler toClient = up.switchToRelay(client, idle);
     // Removing a codec hands any bytes it still buffers on to the relay.
-    upp.remove("upstream");
-    upp.remove("idle");
-    upp.remove(UpstreamTimeoutHandler.NAME);
-    upp.remove("http");
     cp.remove(this);
     cp.remove("flow");
     cp.remove("expect-continue");
@@ -858,10 +848,9 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
   /** Drops the current upstream connection without reusing it. */
   private void abortUpstream() {
     cancelResponseTimer();
-    Channel up = upstream;
+    UpstreamConnection up = upstream;
     upstream = null;
     if (up != null) {
-      upstreamHandler.unbind();
       up.close();
     }
     finishEndpoint();
