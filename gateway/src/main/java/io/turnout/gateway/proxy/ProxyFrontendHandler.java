@@ -294,6 +294,11 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
 
   // ---------------------------------------------------------------- what exchanges read
 
+  /** The exchange running, or the last one; null before the first request. */
+  Exchange current() {
+    return current;
+  }
+
   ChannelHandlerContext ctx() {
     return ctx;
   }

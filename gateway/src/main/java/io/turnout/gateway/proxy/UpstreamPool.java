@@ -128,6 +128,27 @@ final class UpstreamPool {
     conn.readWhileIdle();
   }
 
+  /**
+   * Pools {@code ch}, a channel already connected to {@code endpoint} with an HTTP client codec (or
+   * none, where a test feeds it decoded messages), as an idle connection. For tests that run the
+   * request path on {@code EmbeddedChannel}s.
+   */
+  UpstreamConnection adopt(UpstreamEndpoint endpoint, Channel ch) {
+    Slot slot = slots.computeIfAbsent(endpoint, Slot::new);
+    UpstreamConnection conn = new UpstreamConnection(slot);
+    ch.pipeline().addLast(UpstreamConnection.NAME, conn);
+    slot.open++;
+    ch.closeFuture().addListener(f -> slot.open--);
+    slot.idle.addLast(conn);
+    return conn;
+  }
+
+  /** Connections to {@code endpoint} idle in the pool now. */
+  int idleCount(UpstreamEndpoint endpoint) {
+    Slot slot = slots.get(endpoint);
+    return slot == null ? 0 : slot.idle.size();
+  }
+
   /** Closes every idle connection and refuses to pool returned ones (shutdown). */
   void close() {
     closed = true;
