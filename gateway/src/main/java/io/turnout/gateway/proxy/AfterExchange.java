@@ -5,6 +5,8 @@ package io.turnout.gateway.proxy;
  * out in one place, {@link ProxyFrontendHandler#afterExchange}. On an HTTP/1.1 connection these are
  * keep-alive decisions; a connection that carries one request only (an HTTP/2 stream) ends the
  * stream instead.
+ *
+ * <p>Immutable; used on the client connection's event loop.
  */
 enum AfterExchange {
   /** Keep the connection and read the next request. */

@@ -482,7 +482,7 @@ final class Exchange implements UpstreamListener {
             new FailureFunnel.Facts(
                 responseStarted,
                 upstream != null && upstream.reused(),
-                ReplayRule.mayResendAfterWrite(request),
+                kind == FailureKind.UPSTREAM_CLOSED && ReplayRule.mayResendAfterWrite(request),
                 attempts,
                 requestBodySent,
                 version == null ? "-" : version.name(),

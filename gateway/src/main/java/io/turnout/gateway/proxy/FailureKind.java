@@ -7,6 +7,8 @@ import io.turnout.gateway.metrics.UpstreamErrorKind;
  * UpstreamErrorKind} it counts as in {@code turnout_upstream_errors_total}; client kinds count
  * nothing there (they show in the status of the request's own metric and access-log line). {@link
  * FailureFunnel} decides what each one does.
+ *
+ * <p>Immutable; raised on the client connection's event loop.
  */
 enum FailureKind {
   /** Connection refused, unreachable, or connect timeout. */
