@@ -1,6 +1,5 @@
 package io.turnout.gateway.proxy;
 
-import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -24,34 +23,26 @@ final class AssetMissDrain implements UpstreamListener {
   static final int MAX_BODY = 64 * 1024;
   static final long MAX_WAIT_MILLIS = 5_000;
 
-  private final Channel channel;
-  private final UpstreamHandler handler;
+  private final UpstreamConnection conn;
   private final UpstreamPool pool;
   private final boolean reusable;
   private final ScheduledFuture<?> deadline;
   private long bytes;
   private boolean done;
 
-  private AssetMissDrain(
-      Channel channel, UpstreamHandler handler, UpstreamPool pool, boolean reusable) {
-    this.channel = channel;
-    this.handler = handler;
-    this.pool = pool;
-    this.reusable = reusable;
-    this.deadline =
-        channel.eventLoop().schedule(this::giveUp, MAX_WAIT_MILLIS, TimeUnit.MILLISECONDS);
-  }
-
   /**
-   * Rebinds {@code channel}, whose 404 head was just read, to a drain.
+   * A drain for {@code conn}, whose 404 head was just read; {@link
+   * UpstreamConnection#drainAssetMiss} binds it.
    *
    * @param reusable whether the connection may go back to the pool once the body ends cleanly (the
    *     request went up whole and the upstream keeps the connection alive)
    */
-  static void start(Channel channel, UpstreamHandler handler, UpstreamPool pool, boolean reusable) {
-    AssetMissDrain drain = new AssetMissDrain(channel, handler, pool, reusable);
-    handler.bind(drain);
-    channel.config().setAutoRead(true); // the exchange may have paused it for a slow client
+  AssetMissDrain(UpstreamConnection conn, UpstreamPool pool, boolean reusable) {
+    this.conn = conn;
+    this.pool = pool;
+    this.reusable = reusable;
+    this.deadline =
+        conn.channel().eventLoop().schedule(this::giveUp, MAX_WAIT_MILLIS, TimeUnit.MILLISECONDS);
   }
 
   @Override
@@ -84,10 +75,9 @@ final class AssetMissDrain implements UpstreamListener {
     done = true;
     deadline.cancel(false);
     if (reuse) {
-      pool.release(channel);
+      conn.release(pool);
     } else {
-      handler.unbind();
-      channel.close();
+      conn.close();
     }
   }
 

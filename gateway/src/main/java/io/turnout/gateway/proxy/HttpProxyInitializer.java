@@ -22,7 +22,8 @@ import io.turnout.gateway.config.LimitSettings;
  *                                         no obsolete line folding)
  *   expect-continue                       answers "Expect: 100-continue" itself
  *   flow       OneMessagePerRead          one message per read(): on-demand reading
- *   proxy      ProxyFrontendHandler       route, choose version, stream to and from upstream
+ *   proxy      ProxyFrontendHandler       the connection: one Exchange per request (route, choose
+ *                                         version, stream to and from an UpstreamConnection)
  * </pre>
  */
 public final class HttpProxyInitializer extends ChannelInitializer<SocketChannel> {

@@ -32,6 +32,7 @@ public final class ProxyContext {
   final Transport transport;
   final AccessLog accessLog;
   final RetryBudget retryBudget;
+  final FailureFunnel failures;
   final ConnectionLimiter connectionLimiter;
   final MirrorSender mirror;
   final ChannelGroup clientChannels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
@@ -49,6 +50,7 @@ public final class ProxyContext {
     this.accessLog = new AccessLog(config.accessLog());
     double retryRatio = config.upstream().retryBudget();
     this.retryBudget = new RetryBudget(retryRatio, retryRatio > 0 ? 20 : 0);
+    this.failures = new FailureFunnel(retryBudget);
     this.connectionLimiter = new ConnectionLimiter(config.limits().maxConnections());
     this.mirror =
         MirrorSender.create(

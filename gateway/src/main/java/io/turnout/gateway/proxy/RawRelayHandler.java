@@ -26,8 +26,9 @@ final class RawRelayHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
+    // Reads on demand: the client channel never auto-reads, and UpstreamConnection turns the
+    // upstream's auto-read off before it adds its relay.
     this.ctx = ctx;
-    ctx.channel().config().setAutoRead(false);
   }
 
   /** Starts relaying; call once both sides are in place. */

@@ -63,7 +63,7 @@ final class UpstreamPool {
             // exchanges (no epoll_ctl per request), and a response is still read one buffer at a
             // time, each read followed by a writability check of the client (the exchange pauses
             // auto-read when the client is full). An idle pooled connection that receives
-            // anything closes (UpstreamHandler).
+            // anything closes (UpstreamConnection).
             .option(ChannelOption.AUTO_READ, true)
             .option(ChannelOption.RCVBUF_ALLOCATOR, ONE_BUFFER_PER_READ)
             .option(ChannelOption.TCP_NODELAY, true)
@@ -77,10 +77,10 @@ final class UpstreamPool {
   }
 
   /** Lends a connection to {@code endpoint}: an idle one, a new one, or the next one returned. */
-  Future<Channel> acquire(UpstreamEndpoint endpoint) {
+  Future<UpstreamConnection> acquire(UpstreamEndpoint endpoint) {
     Slot slot = slots.computeIfAbsent(endpoint, Slot::new);
-    Promise<Channel> promise = loop.newPromise();
-    Channel idle = slot.pollIdle();
+    Promise<UpstreamConnection> promise = loop.newPromise();
+    UpstreamConnection idle = slot.pollIdle();
     if (idle != null) {
       return promise.setSuccess(idle);
     }
@@ -104,46 +104,66 @@ final class UpstreamPool {
     return promise;
   }
 
-  /** Takes back a connection whose exchange ended cleanly; it may be lent again. */
-  void release(Channel ch) {
-    UpstreamHandler h = ch.pipeline().get(UpstreamHandler.class);
-    if (h == null) {
-      ch.close();
+  /**
+   * Takes back a connection whose exchange ended cleanly; it may be lent again. Called through
+   * {@link UpstreamConnection#release}.
+   */
+  void release(UpstreamConnection conn) {
+    conn.unbind();
+    conn.resumeReads(); // an exchange may have paused it; a no-op when it did not
+    Slot slot = conn.slot();
+    if (closed || !conn.isActive()) {
+      conn.close();
       return;
     }
-    h.unbind();
-    ch.config().setAutoRead(true); // an exchange may have paused it; a no-op when it did not
-    Slot slot = h.slot();
-    if (closed || !ch.isActive()) {
-      ch.close();
-      return;
-    }
-    Promise<Channel> waiter;
+    Promise<UpstreamConnection> waiter;
     while ((waiter = slot.waiters.poll()) != null) {
-      if (waiter.trySuccess(ch)) {
+      if (waiter.trySuccess(conn)) {
         return;
       }
     }
-    slot.idle.addLast(ch);
+    slot.idle.addLast(conn);
     // Keep a read pending while idle: the upstream closing its end (its own keep-alive timeout)
     // is then noticed now, not by the next request that borrows a dead connection.
-    ch.read();
+    conn.readWhileIdle();
+  }
+
+  /**
+   * Pools {@code ch}, a channel already connected to {@code endpoint} with an HTTP client codec (or
+   * none, where a test feeds it decoded messages), as an idle connection. For tests that run the
+   * request path on {@code EmbeddedChannel}s.
+   */
+  UpstreamConnection adopt(UpstreamEndpoint endpoint, Channel ch) {
+    Slot slot = slots.computeIfAbsent(endpoint, Slot::new);
+    UpstreamConnection conn = new UpstreamConnection(slot);
+    ch.pipeline().addLast(UpstreamConnection.NAME, conn);
+    slot.open++;
+    ch.closeFuture().addListener(f -> slot.open--);
+    slot.idle.addLast(conn);
+    return conn;
+  }
+
+  /** Connections to {@code endpoint} idle in the pool now. */
+  int idleCount(UpstreamEndpoint endpoint) {
+    Slot slot = slots.get(endpoint);
+    return slot == null ? 0 : slot.idle.size();
   }
 
   /** Closes every idle connection and refuses to pool returned ones (shutdown). */
   void close() {
     closed = true;
     // Closing a channel runs its close listener at once, which edits these maps: copy first.
-    List<Channel> idle = new ArrayList<>();
+    List<UpstreamConnection> idle = new ArrayList<>();
     for (Slot slot : slots.values()) {
       idle.addAll(slot.idle);
       slot.idle.clear();
     }
-    idle.forEach(Channel::close);
+    idle.forEach(UpstreamConnection::close);
   }
 
-  private void connect(Slot slot, Promise<Channel> promise) {
+  private void connect(Slot slot, Promise<UpstreamConnection> promise) {
     slot.open++;
+    UpstreamConnection conn = new UpstreamConnection(slot);
     ChannelFuture cf =
         bootstrap
             .clone()
@@ -161,7 +181,7 @@ final class UpstreamPool {
                             UpstreamTimeoutHandler.NAME,
                             new UpstreamTimeoutHandler(
                                 settings.readTimeout().toNanos(), settings.sendTimeout().toNanos()))
-                        .addLast("upstream", new UpstreamHandler(slot));
+                        .addLast(UpstreamConnection.NAME, conn);
                   }
                 })
             .connect(slot.endpoint.address());
@@ -170,7 +190,7 @@ final class UpstreamPool {
         .addListener(
             f -> {
               slot.open--;
-              slot.idle.remove(ch);
+              slot.idle.remove(conn);
               if (slot.open == 0 && slot.waiters.isEmpty()) {
                 slots.remove(slot.endpoint, slot);
               }
@@ -178,8 +198,8 @@ final class UpstreamPool {
     cf.addListener(
         f -> {
           if (f.isSuccess()) {
-            if (!promise.trySuccess(ch)) {
-              release(ch);
+            if (!promise.trySuccess(conn)) {
+              release(conn);
             }
           } else {
             promise.tryFailure(f.cause());
@@ -190,23 +210,23 @@ final class UpstreamPool {
   /** The connections of one endpoint on this loop. */
   static final class Slot {
     final UpstreamEndpoint endpoint;
-    final ArrayDeque<Channel> idle = new ArrayDeque<>();
-    final ArrayDeque<Promise<Channel>> waiters = new ArrayDeque<>();
+    final ArrayDeque<UpstreamConnection> idle = new ArrayDeque<>();
+    final ArrayDeque<Promise<UpstreamConnection>> waiters = new ArrayDeque<>();
     int open;
 
     Slot(UpstreamEndpoint endpoint) {
       this.endpoint = endpoint;
     }
 
-    Channel pollIdle() {
-      Iterator<Channel> it = idle.descendingIterator();
+    UpstreamConnection pollIdle() {
+      Iterator<UpstreamConnection> it = idle.descendingIterator();
       while (it.hasNext()) {
-        Channel ch = it.next();
+        UpstreamConnection conn = it.next();
         it.remove();
-        if (ch.isActive()) {
-          return ch;
+        if (conn.isActive()) {
+          return conn;
         }
-        ch.close();
+        conn.close();
       }
       return null;
     }

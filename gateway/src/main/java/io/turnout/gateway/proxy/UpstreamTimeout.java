@@ -2,7 +2,7 @@ package io.turnout.gateway.proxy;
 
 /**
  * Fired down an upstream connection's pipeline by {@link UpstreamTimeoutHandler} when the exchange
- * it carries timed out; {@link UpstreamHandler} hands it to the exchange.
+ * it carries timed out; {@link UpstreamConnection} hands it to the exchange.
  */
 enum UpstreamTimeout {
   /** {@code upstream.readTimeout}: the upstream went silent while the gateway was reading. */

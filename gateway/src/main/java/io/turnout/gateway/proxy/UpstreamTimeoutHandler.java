@@ -9,7 +9,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 
 /**
  * The timeouts of the exchange an upstream connection carries, watched from inside its pipeline
- * (between the codec and {@link UpstreamHandler}, so it sees the messages going each way):
+ * (between the codec and {@link UpstreamConnection}, so it sees the messages going each way):
  *
  * <ul>
  *   <li>{@code upstream.readTimeout}: the gap between bytes from the upstream while the gateway is
@@ -22,9 +22,9 @@ import io.netty.handler.codec.http.LastHttpContent;
  *       leaving).
  * </ul>
  *
- * When one runs out it fires an {@link UpstreamTimeout} event, which {@link UpstreamHandler} hands
- * to the exchange: 504 before the response head, a cut after it. Between exchanges (idle in the
- * pool) nothing is timed here; the pool's idle timeout applies.
+ * When one runs out it fires an {@link UpstreamTimeout} event, which {@link UpstreamConnection}
+ * hands to the exchange: 504 before the response head, a cut after it. Between exchanges (idle in
+ * the pool) nothing is timed here; the pool's idle timeout applies.
  *
  * <p>Cost: per message a timestamp (reads) or nothing (writes); one {@link LazyTimer} per
  * connection, armed about once per timeout period while exchanges run. The response-head deadline
