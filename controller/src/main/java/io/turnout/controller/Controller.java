@@ -2,6 +2,7 @@ package io.turnout.controller;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.turnout.controller.fleet.FleetStats;
+import io.turnout.controller.ingress.IngressSettings;
 import io.turnout.controller.rollout.RolloutSettings;
 import io.turnout.controller.server.SnapshotServer;
 import io.turnout.gateway.snapshot.Snapshot;
@@ -21,16 +22,28 @@ public interface Controller extends AutoCloseable {
    * @param rollouts leader election and the rollout engine
    * @param trustedNamespaces namespaces whose Services may claim {@code *} and wildcards like
    *     {@code *.com} ({@code --trusted-namespaces}); empty: none may
+   * @param ingress whether Ingresses are read ({@code --ingress}, {@code --gateway-service})
    */
   record Settings(
       List<String> namespaces,
       Duration coalesce,
       SnapshotServer.Settings server,
       RolloutSettings rollouts,
-      List<String> trustedNamespaces) {
+      List<String> trustedNamespaces,
+      IngressSettings ingress) {
     public Settings {
       namespaces = List.copyOf(namespaces);
       trustedNamespaces = List.copyOf(trustedNamespaces);
+      ingress = ingress == null ? IngressSettings.disabled() : ingress;
+    }
+
+    public Settings(
+        List<String> namespaces,
+        Duration coalesce,
+        SnapshotServer.Settings server,
+        RolloutSettings rollouts,
+        List<String> trustedNamespaces) {
+      this(namespaces, coalesce, server, rollouts, trustedNamespaces, null);
     }
 
     public Settings(List<String> namespaces, Duration coalesce, SnapshotServer.Settings server) {
@@ -42,19 +55,23 @@ public interface Controller extends AutoCloseable {
     }
 
     public Settings withNamespaces(List<String> ns) {
-      return new Settings(ns, coalesce, server, rollouts, trustedNamespaces);
+      return new Settings(ns, coalesce, server, rollouts, trustedNamespaces, ingress);
     }
 
     public Settings withServer(SnapshotServer.Settings s) {
-      return new Settings(namespaces, coalesce, s, rollouts, trustedNamespaces);
+      return new Settings(namespaces, coalesce, s, rollouts, trustedNamespaces, ingress);
     }
 
     public Settings withRollouts(RolloutSettings r) {
-      return new Settings(namespaces, coalesce, server, r, trustedNamespaces);
+      return new Settings(namespaces, coalesce, server, r, trustedNamespaces, ingress);
     }
 
     public Settings withTrustedNamespaces(List<String> ns) {
-      return new Settings(namespaces, coalesce, server, rollouts, ns);
+      return new Settings(namespaces, coalesce, server, rollouts, ns, ingress);
+    }
+
+    public Settings withIngress(IngressSettings i) {
+      return new Settings(namespaces, coalesce, server, rollouts, trustedNamespaces, i);
     }
   }
 

@@ -6,24 +6,28 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.turnout.controller.fleet.FleetStats;
+import io.turnout.controller.ingress.IngressSource;
 import io.turnout.controller.k8s.DrainAnnotationWriter;
 import io.turnout.controller.k8s.EventRecorder;
 import io.turnout.controller.k8s.HostOwnership;
 import io.turnout.controller.k8s.InformerClusterView;
 import io.turnout.controller.k8s.Reconciler;
+import io.turnout.controller.k8s.RouteSource;
 import io.turnout.controller.rollout.LeaderLease;
 import io.turnout.controller.rollout.RolloutEngine;
 import io.turnout.controller.server.SnapshotServer;
 import io.turnout.controller.ui.DashboardState;
 import io.turnout.gateway.snapshot.Snapshot;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Wiring of {@link Controller}. Threads: built and closed by the caller's thread; the parts run on
  * their own threads (informers, "turnout-reconciler", "turnout-events", "turnout-drain-stamps",
- * "turnout-http").
+ * "turnout-http", "turnout-ingress-status" with --ingress).
  */
 final class DefaultController implements Controller {
   private static final Logger log = LoggerFactory.getLogger(DefaultController.class);
@@ -36,6 +40,7 @@ final class DefaultController implements Controller {
   private final FleetStats fleet;
   private final RolloutEngine rollouts;
   private final LeaderLease lease;
+  private final List<RouteSource> sources;
 
   private DefaultController(
       InformerClusterView view,
@@ -45,7 +50,9 @@ final class DefaultController implements Controller {
       DrainAnnotationWriter drainStamps,
       FleetStats fleet,
       RolloutEngine rollouts,
-      LeaderLease lease) {
+      LeaderLease lease,
+      List<RouteSource> sources) {
+    this.sources = List.copyOf(sources);
     this.drainStamps = drainStamps;
     this.fleet = fleet;
     this.rollouts = rollouts;
@@ -80,6 +87,10 @@ final class DefaultController implements Controller {
             fleet,
             dashboard);
     DrainAnnotationWriter drainStamps = new DrainAnnotationWriter(client, view, registry);
+    List<RouteSource> sources = new ArrayList<>();
+    if (settings.ingress().enabled()) {
+      sources.add(IngressSource.create(client, view, settings.namespaces(), settings.ingress()));
+    }
     Reconciler reconciler =
         Reconciler.create(
             view,
@@ -89,8 +100,10 @@ final class DefaultController implements Controller {
             registry,
             Clock.systemUTC(),
             drainStamps,
-            HostOwnership.trusting(settings.trustedNamespaces()));
+            HostOwnership.trusting(settings.trustedNamespaces()),
+            sources);
     reconcilerRef[0] = reconciler;
+    sources.forEach(s -> s.start(reconciler::kick));
     log.info(
         "turnout controller on port {}, watching Services and EndpointSlices in {}",
         server.port(),
@@ -118,7 +131,7 @@ final class DefaultController implements Controller {
       lease = LeaderLease.start(client, settings.rollouts(), rollouts::leading);
     }
     return new DefaultController(
-        view, reconciler, server, events, drainStamps, fleet, rollouts, lease);
+        view, reconciler, server, events, drainStamps, fleet, rollouts, lease, sources);
   }
 
   @Override
@@ -153,6 +166,7 @@ final class DefaultController implements Controller {
       lease.close();
     }
     view.close();
+    sources.forEach(RouteSource::close);
     reconciler.close();
     events.close();
     drainStamps.close();

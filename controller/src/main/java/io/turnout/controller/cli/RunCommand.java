@@ -2,6 +2,7 @@ package io.turnout.controller.cli;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.turnout.controller.Controller;
+import io.turnout.controller.ingress.IngressSettings;
 import io.turnout.controller.rollout.RolloutSettings;
 import io.turnout.controller.server.SnapshotServer;
 import io.turnout.gateway.source.StreamTokenFile;
@@ -102,6 +103,22 @@ final class RunCommand implements Callable<Integer> {
           "Require Authorization: Bearer <the file's content> on /v1/snapshots (read at start).")
   Path streamTokenFile;
 
+  @Option(
+      names = "--ingress",
+      description =
+          "Also route the Ingresses of IngressClasses whose controller is"
+              + " turnout.io/gateway-controller, ingress-nginx canary annotations included"
+              + " (needs RBAC on ingresses and ingressclasses).")
+  boolean ingress;
+
+  @Option(
+      names = "--gateway-service",
+      paramLabel = "NS/NAME",
+      description =
+          "The gateways' Service; its LoadBalancer address is written to the status of"
+              + " Turnout's Ingresses. Default: no status is written.")
+  String gatewayService;
+
   RunCommand(Supplier<KubernetesClient> clients) {
     this.clients = clients;
   }
@@ -123,6 +140,12 @@ final class RunCommand implements Callable<Integer> {
     if (endpointCoalesceMillis < 0 || maxStreams < 1) {
       throw new Cli.Refused("--endpoint-coalesce must be >= 0 and --max-streams >= 1");
     }
+    IngressSettings ingressSettings;
+    try {
+      ingressSettings = new IngressSettings(ingress, gatewayService);
+    } catch (IllegalArgumentException e) {
+      throw new Cli.Refused(e.getMessage());
+    }
     String token;
     try {
       token = StreamTokenFile.read(streamTokenFile, "--stream-token-file");
@@ -142,7 +165,8 @@ final class RunCommand implements Callable<Integer> {
                     .withMaxStreams(maxStreams)
                     .withStreamToken(token),
                 rollouts(),
-                trusted));
+                trusted,
+                ingressSettings));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
