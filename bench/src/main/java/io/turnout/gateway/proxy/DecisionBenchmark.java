@@ -87,7 +87,8 @@ public class DecisionBenchmark extends JmhBase {
   private UpstreamEndpoint decide(HttpHeaders headers, String uri) {
     long now = System.nanoTime();
     CompiledHost host = table.host(headers.get(HttpHeaderNames.HOST));
-    CompiledRoute route = host.route(RequestValidator.pathOf(uri));
+    String path = RequestValidator.pathOf(uri);
+    CompiledRoute route = host.route(HttpMethod.GET, path, headers);
     VersionChooser.choose(host.affinity(), route, HttpMethod.GET, headers, now, choice);
     VersionTarget v = choice.target();
     return EndpointPicker.pick(v.endpoints(), null, now);

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -34,6 +35,7 @@ import io.turnout.gateway.routing.CompiledRoute;
 import io.turnout.gateway.routing.RoutingTable;
 import io.turnout.gateway.routing.UpstreamEndpoint;
 import io.turnout.gateway.routing.VersionTarget;
+import io.turnout.gateway.routing.filter.RouteFilters;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -95,6 +97,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
   private boolean headRequest;
   private boolean webSocket;
   private String setCookie;
+  private RouteFilters filters = RouteFilters.NONE; // the route's filters once it is proxied
   private Channel upstream;
   private UpstreamHandler upstreamHandler;
   private boolean requestComplete;
@@ -185,9 +188,17 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
     if (!path.equals(req.uri())) {
       req.setUri(path); // absolute-form becomes origin-form for the upstream
     }
-    CompiledRoute route = host.route(path);
+    CompiledRoute route = host.route(req.method(), path, req.headers());
     if (route == null) {
       respondError(HttpResponseStatus.NOT_FOUND, "no route for this path on " + host.name(), false);
+      return;
+    }
+    if (route.filters().redirect() != null) {
+      boolean close = closesAfterAnswer(false);
+      answer(
+          RedirectAnswer.response(
+              route.filters().redirect(), path, hostHeader, isHttps(req), !close),
+          close);
       return;
     }
     assetFallback.begin(host, route, req.method(), path);
@@ -220,6 +231,8 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
     requestId =
         HeaderRewriter.toUpstream(
             req, clientIp, trustedHop, clientTls, webSocket, policy.tokenHeader());
+    filters = route.filters();
+    filters.applyToRequest(req); // after the gateway's rewrite: what it sets, the upstream sees
     proxy.retryBudget.onRequest();
     proxy.inFlight.incrementAndGet();
     countedInFlight = true;
@@ -245,6 +258,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
     headRequest = HttpMethod.HEAD.equals(req.method());
     webSocket = false;
     setCookie = null;
+    filters = RouteFilters.NONE;
     upstream = null;
     upstreamHandler = null;
     requestComplete = false;
@@ -531,6 +545,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
       res.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
     }
     HeaderRewriter.toClient(res, !closeAfterResponse, http10, upgrading);
+    filters.applyToResponse(res.headers());
     if (reason == ChoiceReason.PREVIEW) {
       PreviewCaching.makePrivate(res.headers());
     }
@@ -765,11 +780,23 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
    * linger, so the answer is not lost to a reset.
    */
   private void respondError(HttpResponseStatus st, String why, boolean mustClose) {
-    boolean close =
-        mustClose || !keepAlive || proxy.isDraining() || requestMayHaveBody() && !requestComplete;
-    status = st.code();
-    endExchange(st.code());
-    ChannelFuture f = ctx.writeAndFlush(GatewayErrors.response(ctx.alloc(), st, why, !close));
+    boolean close = closesAfterAnswer(mustClose);
+    answer(GatewayErrors.response(ctx.alloc(), st, why, !close), close);
+  }
+
+  /** Whether the connection must close after the gateway's own answer to this request. */
+  private boolean closesAfterAnswer(boolean mustClose) {
+    return mustClose
+        || !keepAlive
+        || proxy.isDraining()
+        || requestMayHaveBody() && !requestComplete;
+  }
+
+  /** Sends the gateway's own answer {@code res} and ends the exchange. */
+  private void answer(FullHttpResponse res, boolean close) {
+    status = res.status().code();
+    endExchange(status);
+    ChannelFuture f = ctx.writeAndFlush(res);
     if (close) {
       LingeringClose.closeAfter(f);
     } else if (requestComplete) {

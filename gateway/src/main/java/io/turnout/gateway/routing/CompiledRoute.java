@@ -1,19 +1,36 @@
 package io.turnout.gateway.routing;
 
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.turnout.gateway.routing.filter.RouteFilters;
+import io.turnout.gateway.routing.match.RouteMatch;
 import java.util.List;
 
 /**
- * A route ready for the request path: its versions (including ones kept only to drain) and the
- * bucket mapping over the serving ones. Immutable.
+ * A route ready for the request path: what it matches, its filters, its versions (including ones
+ * kept only to drain) and the bucket mapping over the serving ones. Immutable.
  */
 public final class CompiledRoute {
-  private final String prefix;
+  private final RouteMatch match;
+  private final RouteFilters filters;
+  private final int order;
   private final VersionTarget[] versions;
   private final BucketMapping mapping;
   private final VersionTarget[] mirrors;
 
-  CompiledRoute(String prefix, List<VersionTarget> versions, BucketMapping mapping) {
-    this.prefix = prefix;
+  /**
+   * @param order the route's position in its host's list, the last tie-breaker of {@link
+   *     RoutePrecedence}
+   */
+  CompiledRoute(
+      RouteMatch match,
+      RouteFilters filters,
+      int order,
+      List<VersionTarget> versions,
+      BucketMapping mapping) {
+    this.match = match;
+    this.filters = filters;
+    this.order = order;
     this.versions = versions.toArray(new VersionTarget[0]);
     this.mapping = mapping;
     this.mirrors =
@@ -22,8 +39,25 @@ public final class CompiledRoute {
             .toArray(VersionTarget[]::new);
   }
 
+  /**
+   * The route's path as configured and normalised: its prefix (no trailing slash unless {@code /}),
+   * or its exact path.
+   */
   public String prefix() {
-    return prefix;
+    return match.path().path();
+  }
+
+  public RouteMatch match() {
+    return match;
+  }
+
+  /** What the route does to a request and its response besides proxying; usually none. */
+  public RouteFilters filters() {
+    return filters;
+  }
+
+  int order() {
+    return order;
   }
 
   public BucketMapping mapping() {
@@ -76,21 +110,8 @@ public final class CompiledRoute {
     return true;
   }
 
-  /**
-   * True when {@code path} falls under this route's prefix, on a segment boundary: {@code /api}
-   * matches {@code /api}, {@code /api/x} and {@code /api?q}, not {@code /apix}.
-   */
-  boolean matches(String path) {
-    if (prefix.equals("/")) {
-      return true;
-    }
-    if (!path.startsWith(prefix)) {
-      return false;
-    }
-    if (path.length() == prefix.length() || prefix.endsWith("/")) {
-      return true;
-    }
-    char next = path.charAt(prefix.length());
-    return next == '/' || next == '?' || next == '#';
+  /** True when the request matches this route's path and every one of its conditions. */
+  boolean matches(HttpMethod method, String uri, HttpHeaders headers) {
+    return match.matches(method, uri, headers);
   }
 }

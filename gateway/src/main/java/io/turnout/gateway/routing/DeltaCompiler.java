@@ -154,7 +154,7 @@ final class DeltaCompiler {
     List<UpstreamEndpoint[]> arrays = new ArrayList<>();
     int versionCount = 0;
     for (RouteSpec rs : spec.routes()) {
-      CompiledRoute route = prev.routeWithPrefix(SnapshotValidator.normalizePrefix(rs.path()));
+      CompiledRoute route = prev.routeWithKey(SnapshotValidator.matchKey(rs));
       if (route == null) {
         return false;
       }

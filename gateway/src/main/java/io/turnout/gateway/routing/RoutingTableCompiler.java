@@ -6,12 +6,13 @@ import io.turnout.gateway.config.AffinitySettings;
 import io.turnout.gateway.config.AssetSettings;
 import io.turnout.gateway.config.PreviewSettings;
 import io.turnout.gateway.metrics.GatewayMetrics;
+import io.turnout.gateway.routing.filter.RouteFilters;
+import io.turnout.gateway.routing.match.RouteMatch;
 import io.turnout.gateway.snapshot.EndpointSpec;
 import io.turnout.gateway.snapshot.HostNames;
 import io.turnout.gateway.snapshot.HostSpec;
 import io.turnout.gateway.snapshot.RouteSpec;
 import io.turnout.gateway.snapshot.Snapshot;
-import io.turnout.gateway.snapshot.SnapshotValidator;
 import io.turnout.gateway.snapshot.VersionSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -100,10 +101,11 @@ final class RoutingTableCompiler {
         AffinityPolicy.of(affinityDefaults.overriddenBy(hs.affinity()), preview);
     CompiledHost prevHost = previous == null ? null : previous.hostNamed(name);
     List<CompiledRoute> routes = new ArrayList<>();
-    for (RouteSpec rs : hs.routes()) {
-      String prefix = SnapshotValidator.normalizePrefix(rs.path());
-      CompiledRoute prevRoute = prevHost == null ? null : prevHost.routeWithPrefix(prefix);
-      routes.add(compileRoute(name, prefix, rs, prevRoute, policy, nowNanos, used, gaugeRows));
+    for (int i = 0; i < hs.routes().size(); i++) {
+      RouteSpec rs = hs.routes().get(i);
+      RouteMatch match = RouteMatch.compile(rs);
+      CompiledRoute prevRoute = prevHost == null ? null : prevHost.routeWithKey(match.key());
+      routes.add(compileRoute(name, match, i, rs, prevRoute, policy, nowNanos, used, gaugeRows));
     }
     AssetPolicy assets = AssetPolicy.of(assetDefaults.overriddenBy(hs.assets()));
     return new CompiledHost(name, policy, assets, routes);
@@ -111,7 +113,8 @@ final class RoutingTableCompiler {
 
   private CompiledRoute compileRoute(
       String hostName,
-      String prefix,
+      RouteMatch match,
+      int order,
       RouteSpec rs,
       CompiledRoute prevRoute,
       AffinityPolicy policy,
@@ -168,7 +171,9 @@ final class RoutingTableCompiler {
         }
       }
     }
-    return new CompiledRoute(prefix, versions, BucketMapping.of(servingOnly(versions)));
+    RouteFilters filters = RouteFilters.compile(rs.filters(), match.path().path());
+    return new CompiledRoute(
+        match, filters, order, versions, BucketMapping.of(servingOnly(versions)));
   }
 
   private static List<VersionTarget> servingOnly(List<VersionTarget> versions) {

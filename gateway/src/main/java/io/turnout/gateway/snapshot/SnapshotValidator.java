@@ -78,7 +78,7 @@ public final class SnapshotValidator {
   }
 
   private static void validateRoutes(List<RouteSpec> routes, String at, List<String> problems) {
-    Set<String> seenPaths = new HashSet<>();
+    Set<String> seenMatches = new HashSet<>();
     for (int r = 0; r < routes.size(); r++) {
       RouteSpec route = routes.get(r);
       String rp = at + "[" + r + "]";
@@ -91,11 +91,17 @@ public final class SnapshotValidator {
         problems.add(rp + ".path: '" + path + "' must start with /");
       } else if (path.contains("?") || path.contains("#") || path.contains(" ")) {
         problems.add(rp + ".path: '" + path + "' must be a plain path prefix");
-      } else if (!seenPaths.add(normalizePrefix(path))) {
-        problems.add(rp + ".path: '" + path + "' appears more than once for this host");
+      } else if (!seenMatches.add(matchKey(route))) {
+        problems.add(
+            rp
+                + ".path: '"
+                + path
+                + "' appears more than once for this host with the same match (path, pathType,"
+                + " method, headers, queryParams)");
       }
-      if (route.versions().isEmpty()) {
-        problems.add(rp + ".versions: needs at least one version");
+      RouteRulesValidator.validate(route, rp, problems);
+      if (route.versions().isEmpty() && !redirects(route)) {
+        problems.add(rp + ".versions: needs at least one version (or a RequestRedirect filter)");
       }
       Set<String> seenVersions = new HashSet<>();
       for (int v = 0; v < route.versions().size(); v++) {
@@ -168,6 +174,46 @@ public final class SnapshotValidator {
         }
       }
     }
+  }
+
+  private static boolean redirects(RouteSpec route) {
+    for (RouteFilterSpec f : route.filters()) {
+      if (f != null && RouteFilterSpec.REQUEST_REDIRECT.equals(f.type())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * A route's identity within its host: its full match (path type, normalised path, method, headers
+   * by lower-cased name, query parameters). Two routes of a host may share a path (a canary by
+   * header beside the plain route) but never a match key.
+   */
+  public static String matchKey(RouteSpec route) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(route.exactPath() ? "= " + route.path() : "^ " + normalizePrefix(route.path()));
+    sb.append('\n').append(route.method() == null ? "*" : route.method());
+    route.headers().stream()
+        .filter(h -> h != null && h.name() != null)
+        .map(
+            h ->
+                "\nh "
+                    + h.name().toLowerCase(java.util.Locale.ROOT)
+                    + (isRegex(h.type()) ? " ~ " : " = ")
+                    + h.value())
+        .sorted()
+        .forEach(sb::append);
+    route.queryParams().stream()
+        .filter(q -> q != null && q.name() != null)
+        .map(q -> "\nq " + q.name() + (isRegex(q.type()) ? " ~ " : " = ") + q.value())
+        .sorted()
+        .forEach(sb::append);
+    return sb.toString();
+  }
+
+  private static boolean isRegex(String type) {
+    return "RegularExpression".equals(type);
   }
 
   /** {@code /api/} and {@code /api} are the same prefix. */
