@@ -160,14 +160,18 @@ class IngressSourceTest {
 
   @Test
   void aHostTheServicesRouteIsRefusedToAnIngressAndTheServicesKeepIt() {
-    cluster.shopApp("100", "0");
+    cluster.annotate("shop", "shop-blue", "turnout.io/host", "shop.example.com");
+    cluster.annotate("shop", "shop-green", "turnout.io/host", "shop.example.com");
+    cluster.annotate("shop", "shop-green", "turnout.io/weight", "0");
+    cluster.annotate("shop", "shop-blue", "turnout.io/weight", "100");
     await().atMost(WAIT).until(() -> host("shop.example.com") != null);
-    ingress("late", "turnout", "shop.example.com", "shop-green", Map.of());
+    // Named after the Services: if all were created in one second, the name decides, for them.
+    ingress("web", "turnout", "shop.example.com", "shop-green", Map.of());
     await()
         .atMost(WAIT)
         .untilAsserted(
             () -> {
-              List<String> w = warnings("late");
+              List<String> w = warnings("web");
               assertEquals(1, w.size(), w.toString());
               assertTrue(w.get(0).contains("one kind of object routes a host"), w.get(0));
             });
