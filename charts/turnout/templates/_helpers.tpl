@@ -280,4 +280,14 @@ else.
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["create", "patch"]
+{{- if .Values.controller.ingress.enabled }}
+{{- /* --ingress: read Ingresses (and IngressClasses, cluster-wide rules only; the namespaced
+       variant gets them from the ingress-class ClusterRole), write their status. */}}
+- apiGroups: ["networking.k8s.io"]
+  resources: ["ingresses", "ingressclasses"]
+  verbs: ["get", "list", "watch"]
+- apiGroups: ["networking.k8s.io"]
+  resources: ["ingresses/status"]
+  verbs: ["update", "patch"]
+{{- end }}
 {{- end -}}
