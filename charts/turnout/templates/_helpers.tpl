@@ -281,8 +281,8 @@ else.
   resources: ["events"]
   verbs: ["create", "patch"]
 {{- if .Values.controller.ingress.enabled }}
-{{- /* --ingress: read Ingresses (and IngressClasses, cluster-wide rules only; the namespaced
-       variant gets them from the ingress-class ClusterRole), write their status. */}}
+{{- /* --ingress: read Ingresses and IngressClasses, write the Ingresses' status. In a Role the
+       cluster-scoped ingressclasses grant nothing: namespaced RBAC adds a ClusterRole for them. */}}
 - apiGroups: ["networking.k8s.io"]
   resources: ["ingresses", "ingressclasses"]
   verbs: ["get", "list", "watch"]

@@ -30,7 +30,10 @@ class IngressChartTest {
     List<String> args = r.controllerContainer().getArgs();
     assertTrue(args.contains("--ingress"), args.toString());
     int i = args.indexOf("--gateway-service");
-    assertEquals("edge/" + r.gatewayServices().get(0).getMetadata().getName(), args.get(i + 1));
+    assertEquals("edge/turnout-gateway", args.get(i + 1));
+    assertTrue(
+        r.gatewayServices().stream()
+            .anyMatch(s -> s.getMetadata().getName().equals("turnout-gateway")));
 
     IngressClass c = r.all(IngressClass.class).get(0);
     assertEquals("turnout", c.getMetadata().getName());

@@ -2,7 +2,6 @@ package io.turnout.controller;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.turnout.controller.fleet.FleetStats;
-import io.turnout.controller.ingress.IngressSettings;
 import io.turnout.controller.rollout.RolloutSettings;
 import io.turnout.controller.server.SnapshotServer;
 import io.turnout.gateway.snapshot.Snapshot;
@@ -22,7 +21,10 @@ public interface Controller extends AutoCloseable {
    * @param rollouts leader election and the rollout engine
    * @param trustedNamespaces namespaces whose Services may claim {@code *} and wildcards like
    *     {@code *.com} ({@code --trusted-namespaces}); empty: none may
-   * @param ingress whether Ingresses are read ({@code --ingress}, {@code --gateway-service})
+   * @param gatewayService {@code namespace/name} of the gateways' Service, whose address Turnout's
+   *     Ingresses report in their status ({@code --gateway-service}); null for none
+   * @param ingress route the Ingresses of Turnout's IngressClasses ({@code --ingress}); off by
+   *     default, because without RBAC on them the informers never sync and no snapshot is built
    */
   record Settings(
       List<String> namespaces,
@@ -30,11 +32,11 @@ public interface Controller extends AutoCloseable {
       SnapshotServer.Settings server,
       RolloutSettings rollouts,
       List<String> trustedNamespaces,
-      IngressSettings ingress) {
+      String gatewayService,
+      boolean ingress) {
     public Settings {
       namespaces = List.copyOf(namespaces);
       trustedNamespaces = List.copyOf(trustedNamespaces);
-      ingress = ingress == null ? IngressSettings.disabled() : ingress;
     }
 
     public Settings(
@@ -43,7 +45,7 @@ public interface Controller extends AutoCloseable {
         SnapshotServer.Settings server,
         RolloutSettings rollouts,
         List<String> trustedNamespaces) {
-      this(namespaces, coalesce, server, rollouts, trustedNamespaces, null);
+      this(namespaces, coalesce, server, rollouts, trustedNamespaces, null, false);
     }
 
     public Settings(List<String> namespaces, Duration coalesce, SnapshotServer.Settings server) {
@@ -55,23 +57,31 @@ public interface Controller extends AutoCloseable {
     }
 
     public Settings withNamespaces(List<String> ns) {
-      return new Settings(ns, coalesce, server, rollouts, trustedNamespaces, ingress);
+      return new Settings(
+          ns, coalesce, server, rollouts, trustedNamespaces, gatewayService, ingress);
     }
 
     public Settings withServer(SnapshotServer.Settings s) {
-      return new Settings(namespaces, coalesce, s, rollouts, trustedNamespaces, ingress);
+      return new Settings(
+          namespaces, coalesce, s, rollouts, trustedNamespaces, gatewayService, ingress);
     }
 
     public Settings withRollouts(RolloutSettings r) {
-      return new Settings(namespaces, coalesce, server, r, trustedNamespaces, ingress);
+      return new Settings(
+          namespaces, coalesce, server, r, trustedNamespaces, gatewayService, ingress);
     }
 
     public Settings withTrustedNamespaces(List<String> ns) {
-      return new Settings(namespaces, coalesce, server, rollouts, ns, ingress);
+      return new Settings(namespaces, coalesce, server, rollouts, ns, gatewayService, ingress);
     }
 
-    public Settings withIngress(IngressSettings i) {
-      return new Settings(namespaces, coalesce, server, rollouts, trustedNamespaces, i);
+    public Settings withGatewayService(String key) {
+      return new Settings(namespaces, coalesce, server, rollouts, trustedNamespaces, key, ingress);
+    }
+
+    public Settings withIngress(boolean on) {
+      return new Settings(
+          namespaces, coalesce, server, rollouts, trustedNamespaces, gatewayService, on);
     }
   }
 

@@ -6,7 +6,6 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.turnout.controller.fleet.FleetStats;
-import io.turnout.controller.ingress.IngressSource;
 import io.turnout.controller.k8s.DrainAnnotationWriter;
 import io.turnout.controller.k8s.EventRecorder;
 import io.turnout.controller.k8s.HostOwnership;
@@ -19,7 +18,6 @@ import io.turnout.controller.server.SnapshotServer;
 import io.turnout.controller.ui.DashboardState;
 import io.turnout.gateway.snapshot.Snapshot;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,10 +85,7 @@ final class DefaultController implements Controller {
             fleet,
             dashboard);
     DrainAnnotationWriter drainStamps = new DrainAnnotationWriter(client, view, registry);
-    List<RouteSource> sources = new ArrayList<>();
-    if (settings.ingress().enabled()) {
-      sources.add(IngressSource.create(client, view, settings.namespaces(), settings.ingress()));
-    }
+    List<RouteSource> sources = RouteSources.detect(client, view, settings);
     Reconciler reconciler =
         Reconciler.create(
             view,

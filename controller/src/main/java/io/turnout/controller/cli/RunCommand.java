@@ -2,7 +2,6 @@ package io.turnout.controller.cli;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.turnout.controller.Controller;
-import io.turnout.controller.ingress.IngressSettings;
 import io.turnout.controller.rollout.RolloutSettings;
 import io.turnout.controller.server.SnapshotServer;
 import io.turnout.gateway.source.StreamTokenFile;
@@ -113,10 +112,10 @@ final class RunCommand implements Callable<Integer> {
 
   @Option(
       names = "--gateway-service",
-      paramLabel = "NS/NAME",
+      paramLabel = "NAMESPACE/NAME",
       description =
-          "The gateways' Service; its LoadBalancer address is written to the status of"
-              + " Turnout's Ingresses. Default: no status is written.")
+          "The gateways' Service; its load balancer address is written to the status of"
+              + " Turnout's Ingresses. Default: none.")
   String gatewayService;
 
   RunCommand(Supplier<KubernetesClient> clients) {
@@ -140,11 +139,9 @@ final class RunCommand implements Callable<Integer> {
     if (endpointCoalesceMillis < 0 || maxStreams < 1) {
       throw new Cli.Refused("--endpoint-coalesce must be >= 0 and --max-streams >= 1");
     }
-    IngressSettings ingressSettings;
-    try {
-      ingressSettings = new IngressSettings(ingress, gatewayService);
-    } catch (IllegalArgumentException e) {
-      throw new Cli.Refused(e.getMessage());
+    if (gatewayService != null && !gatewayService.matches("[^/\\s]+/[^/\\s]+")) {
+      throw new Cli.Refused(
+          "--gateway-service must be NAMESPACE/NAME, was '" + gatewayService + "'");
     }
     String token;
     try {
@@ -166,7 +163,8 @@ final class RunCommand implements Callable<Integer> {
                     .withStreamToken(token),
                 rollouts(),
                 trusted,
-                ingressSettings));
+                gatewayService,
+                ingress));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

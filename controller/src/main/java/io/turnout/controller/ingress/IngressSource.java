@@ -68,13 +68,12 @@ public final class IngressSource implements RouteSource {
    *
    * @param view the Services and EndpointSlices backends are read from
    * @param namespaces namespaces whose Ingresses are read; empty for all
+   * @param gatewayService {@code namespace/name} of the gateways' Service ({@code
+   *     --gateway-service}), whose address goes into the Ingresses' status; null: none is written
    */
   public static IngressSource create(
-      KubernetesClient client,
-      ClusterView view,
-      List<String> namespaces,
-      IngressSettings settings) {
-    return new IngressSource(client, view, namespaces, settings.gatewayService());
+      KubernetesClient client, ClusterView view, List<String> namespaces, String gatewayService) {
+    return new IngressSource(client, view, namespaces, gatewayService);
   }
 
   @Override

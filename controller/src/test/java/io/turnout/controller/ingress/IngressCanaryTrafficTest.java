@@ -73,9 +73,7 @@ class IngressCanaryTrafficTest {
       cluster.service("shop", "shop-" + v, Map.of("turnout.io/version", v));
       cluster.slice("shop", "shop-" + v, "http", u.port(), List.of("127.0.0.1"), List.of());
     }
-    controller =
-        Controller.start(
-            client, Controller.Settings.defaults(0).withIngress(new IngressSettings(true, null)));
+    controller = Controller.start(client, Controller.Settings.defaults(0).withIngress(true));
   }
 
   @AfterEach

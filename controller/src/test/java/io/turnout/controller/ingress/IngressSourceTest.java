@@ -51,7 +51,8 @@ class IngressSourceTest {
         Controller.start(
             client,
             Controller.Settings.defaults(0)
-                .withIngress(new IngressSettings(true, "turnout/turnout-gateway")));
+                .withIngress(true)
+                .withGatewayService("turnout/turnout-gateway"));
   }
 
   @AfterEach
