@@ -50,6 +50,9 @@ public final class SnapshotDiff {
         || old.routes().size() != now.routes().size()) {
       return false;
     }
+    if (sharesAPath(now)) {
+      return false; // an EndpointChange names its route by path: ambiguous, send the host whole
+    }
     List<EndpointChange> found = new ArrayList<>();
     for (int r = 0; r < old.routes().size(); r++) {
       RouteSpec ro = old.routes().get(r);
@@ -74,5 +77,18 @@ public final class SnapshotDiff {
     }
     out.addAll(found);
     return true;
+  }
+
+  /**
+   * True when two routes of {@code host} have the same path (told apart by their other matches).
+   */
+  private static boolean sharesAPath(HostSpec host) {
+    java.util.Set<String> paths = new java.util.HashSet<>();
+    for (RouteSpec r : host.routes()) {
+      if (!paths.add(r.path())) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -7,11 +7,21 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpVersion;
 import io.turnout.gateway.config.AffinitySettings;
 import io.turnout.gateway.config.PreviewSettings;
 import io.turnout.gateway.metrics.GatewayMetrics;
 import io.turnout.gateway.snapshot.EndpointSpec;
+import io.turnout.gateway.snapshot.HeaderMatchSpec;
+import io.turnout.gateway.snapshot.HeaderModifierSpec;
+import io.turnout.gateway.snapshot.HeaderValueSpec;
 import io.turnout.gateway.snapshot.HostSpec;
+import io.turnout.gateway.snapshot.RouteFilterSpec;
 import io.turnout.gateway.snapshot.RouteSpec;
 import io.turnout.gateway.snapshot.Snapshot;
 import io.turnout.gateway.snapshot.SnapshotDiff;
@@ -86,6 +96,54 @@ class DeltaCompilerTest {
     assertEquals("10.0.0.50:8080", blue.endpoints()[0].toString().split(" ")[0]);
     assertEquals(2, state.table().snapshot().version(), "/snapshot shows the new state");
     assertSame(state.table().host("h4.test"), state.table().host("h4.test"));
+  }
+
+  @Test
+  void aDeltaCarriesRouteRulesIntoTheCompiledHost() throws Exception {
+    Snapshot a = snapshot(1);
+    assertTrue(state.offer(a, "test"));
+    HostSpec plain = host("h3.test", 1, 1, 4);
+    RouteSpec canary =
+        new RouteSpec(
+            "/",
+            plain.routes().get(0).versions(),
+            null,
+            null,
+            List.of(new HeaderMatchSpec("X-Canary", "on")),
+            null,
+            List.of(
+                RouteFilterSpec.requestHeaders(
+                    new HeaderModifierSpec(
+                        List.of(new HeaderValueSpec("X-Route", "canary")), null, null))));
+    HostSpec withRule = new HostSpec("h3.test", List.of(plain.routes().get(0), canary), null, null);
+    Snapshot b = snapshot(2, withRule);
+    assertTrue(applyDelta(a, b));
+    CompiledHost after = state.table().host("h3.test");
+    DefaultHttpHeaders headers = new DefaultHttpHeaders();
+    headers.add("x-canary", "on");
+    CompiledRoute matched = after.route(HttpMethod.GET, "/x", headers);
+    assertEquals(1, matched.match().headerCount());
+    DefaultHttpRequest req = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/x");
+    matched.filters().applyToRequest(req);
+    assertEquals("canary", req.headers().get("x-route"));
+    assertEquals(0, after.route("/x").match().headerCount());
+    // Two routes share the path "/": an endpoint change cannot name one of them by path, so the
+    // host travels whole and both routes get the new endpoints.
+    HostSpec moved =
+        new HostSpec(
+            "h3.test",
+            List.of(
+                host("h3.test", 1, 1, 9).routes().get(0),
+                canary.withVersions(host("h3.test", 1, 1, 9).routes().get(0).versions())),
+            null,
+            null);
+    assertTrue(SnapshotDiff.between(b, snapshot(3, moved)).endpoints().isEmpty());
+    assertTrue(applyDelta(b, snapshot(3, moved)));
+    for (HttpHeaders h : List.of(headers, EmptyHttpHeaders.INSTANCE)) {
+      VersionTarget blue =
+          state.table().host("h3.test").route(HttpMethod.GET, "/", h).version("blue");
+      assertEquals("10.0.0.9:8080", blue.endpoints()[0].toString().split(" ")[0]);
+    }
   }
 
   @Test
