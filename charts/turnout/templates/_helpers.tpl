@@ -280,4 +280,14 @@ else.
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["create", "patch"]
+{{- if .Values.controller.ingress.enabled }}
+{{- /* --ingress: read Ingresses and IngressClasses, write the Ingresses' status. In a Role the
+       cluster-scoped ingressclasses grant nothing: namespaced RBAC adds a ClusterRole for them. */}}
+- apiGroups: ["networking.k8s.io"]
+  resources: ["ingresses", "ingressclasses"]
+  verbs: ["get", "list", "watch"]
+- apiGroups: ["networking.k8s.io"]
+  resources: ["ingresses/status"]
+  verbs: ["update", "patch"]
+{{- end }}
 {{- end -}}

@@ -339,22 +339,43 @@ class ChartVariantsTest {
   void controllerRbacGrantsExactlyReadOnServicesAndEndpointSlicesAndEventWrites(String variant) {
     Rendered r = render(variant);
     Set<String> expected =
+        new java.util.HashSet<>(
+            Set.of(
+                "core/services/get",
+                "core/services/list",
+                "core/services/watch",
+                "core/services/patch", // its own turnout.io/draining-since annotation
+                "coordination.k8s.io/leases/get",
+                "coordination.k8s.io/leases/create",
+                "coordination.k8s.io/leases/update",
+                "discovery.k8s.io/endpointslices/get",
+                "discovery.k8s.io/endpointslices/list",
+                "discovery.k8s.io/endpointslices/watch",
+                "core/events/create",
+                "core/events/patch"));
+    Set<String> ingressClasses =
         Set.of(
-            "core/services/get",
-            "core/services/list",
-            "core/services/watch",
-            "core/services/patch", // its own turnout.io/draining-since annotation
-            "coordination.k8s.io/leases/get",
-            "coordination.k8s.io/leases/create",
-            "coordination.k8s.io/leases/update",
-            "discovery.k8s.io/endpointslices/get",
-            "discovery.k8s.io/endpointslices/list",
-            "discovery.k8s.io/endpointslices/watch",
-            "core/events/create",
-            "core/events/patch");
+            "networking.k8s.io/ingressclasses/get",
+            "networking.k8s.io/ingressclasses/list",
+            "networking.k8s.io/ingressclasses/watch");
+    if (Boolean.TRUE.equals(r.value("controller.ingress.enabled"))) {
+      expected.addAll(ingressClasses);
+      expected.addAll(
+          Set.of(
+              "networking.k8s.io/ingresses/get",
+              "networking.k8s.io/ingresses/list",
+              "networking.k8s.io/ingresses/watch",
+              "networking.k8s.io/ingresses/status/update",
+              "networking.k8s.io/ingresses/status/patch"));
+    }
     List<List<PolicyRule>> ruleSets = new ArrayList<>();
     r.all(Role.class).forEach(role -> ruleSets.add(role.getRules()));
-    r.all(ClusterRole.class).forEach(role -> ruleSets.add(role.getRules()));
+    for (ClusterRole role : r.all(ClusterRole.class)) {
+      if (grants(role.getRules()).equals(ingressClasses)) {
+        continue; // namespaced RBAC's one cluster-wide read: IngressClasses are cluster-scoped
+      }
+      ruleSets.add(role.getRules());
+    }
     assertFalse(ruleSets.isEmpty(), "the controller gets a Role or ClusterRole");
     for (List<PolicyRule> rules : ruleSets) {
       assertEquals(expected, grants(rules));
@@ -376,8 +397,13 @@ class ChartVariantsTest {
     }
     boolean namespaced = (Boolean) r.value("controller.rbac.namespaced");
     if (namespaced) {
-      assertTrue(r.all(ClusterRole.class).isEmpty());
-      assertTrue(r.all(ClusterRoleBinding.class).isEmpty());
+      // Only the IngressClasses reader (cluster-scoped objects) may be cluster-wide.
+      for (ClusterRole role : r.all(ClusterRole.class)) {
+        for (PolicyRule rule : role.getRules()) {
+          assertEquals(List.of("ingressclasses"), rule.getResources(), role.toString());
+        }
+      }
+      assertTrue(r.all(ClusterRoleBinding.class).size() <= 1);
       Set<String> granted = new TreeSet<>();
       for (RoleBinding b : r.all(RoleBinding.class)) {
         assertBindsTo(account, b.getSubjects());

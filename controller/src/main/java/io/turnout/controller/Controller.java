@@ -21,16 +21,31 @@ public interface Controller extends AutoCloseable {
    * @param rollouts leader election and the rollout engine
    * @param trustedNamespaces namespaces whose Services may claim {@code *} and wildcards like
    *     {@code *.com} ({@code --trusted-namespaces}); empty: none may
+   * @param gatewayService {@code namespace/name} of the gateways' Service, whose address Turnout's
+   *     Ingresses report in their status ({@code --gateway-service}); null for none
+   * @param ingress route the Ingresses of Turnout's IngressClasses ({@code --ingress}); off by
+   *     default, because without RBAC on them the informers never sync and no snapshot is built
    */
   record Settings(
       List<String> namespaces,
       Duration coalesce,
       SnapshotServer.Settings server,
       RolloutSettings rollouts,
-      List<String> trustedNamespaces) {
+      List<String> trustedNamespaces,
+      String gatewayService,
+      boolean ingress) {
     public Settings {
       namespaces = List.copyOf(namespaces);
       trustedNamespaces = List.copyOf(trustedNamespaces);
+    }
+
+    public Settings(
+        List<String> namespaces,
+        Duration coalesce,
+        SnapshotServer.Settings server,
+        RolloutSettings rollouts,
+        List<String> trustedNamespaces) {
+      this(namespaces, coalesce, server, rollouts, trustedNamespaces, null, false);
     }
 
     public Settings(List<String> namespaces, Duration coalesce, SnapshotServer.Settings server) {
@@ -42,19 +57,31 @@ public interface Controller extends AutoCloseable {
     }
 
     public Settings withNamespaces(List<String> ns) {
-      return new Settings(ns, coalesce, server, rollouts, trustedNamespaces);
+      return new Settings(
+          ns, coalesce, server, rollouts, trustedNamespaces, gatewayService, ingress);
     }
 
     public Settings withServer(SnapshotServer.Settings s) {
-      return new Settings(namespaces, coalesce, s, rollouts, trustedNamespaces);
+      return new Settings(
+          namespaces, coalesce, s, rollouts, trustedNamespaces, gatewayService, ingress);
     }
 
     public Settings withRollouts(RolloutSettings r) {
-      return new Settings(namespaces, coalesce, server, r, trustedNamespaces);
+      return new Settings(
+          namespaces, coalesce, server, r, trustedNamespaces, gatewayService, ingress);
     }
 
     public Settings withTrustedNamespaces(List<String> ns) {
-      return new Settings(namespaces, coalesce, server, rollouts, ns);
+      return new Settings(namespaces, coalesce, server, rollouts, ns, gatewayService, ingress);
+    }
+
+    public Settings withGatewayService(String key) {
+      return new Settings(namespaces, coalesce, server, rollouts, trustedNamespaces, key, ingress);
+    }
+
+    public Settings withIngress(boolean on) {
+      return new Settings(
+          namespaces, coalesce, server, rollouts, trustedNamespaces, gatewayService, on);
     }
   }
 

@@ -102,6 +102,22 @@ final class RunCommand implements Callable<Integer> {
           "Require Authorization: Bearer <the file's content> on /v1/snapshots (read at start).")
   Path streamTokenFile;
 
+  @Option(
+      names = "--ingress",
+      description =
+          "Also route the Ingresses of IngressClasses whose controller is"
+              + " turnout.io/gateway-controller, ingress-nginx canary annotations included"
+              + " (needs RBAC on ingresses and ingressclasses).")
+  boolean ingress;
+
+  @Option(
+      names = "--gateway-service",
+      paramLabel = "NAMESPACE/NAME",
+      description =
+          "The gateways' Service; its load balancer address is written to the status of"
+              + " Turnout's Ingresses. Default: none.")
+  String gatewayService;
+
   RunCommand(Supplier<KubernetesClient> clients) {
     this.clients = clients;
   }
@@ -123,6 +139,10 @@ final class RunCommand implements Callable<Integer> {
     if (endpointCoalesceMillis < 0 || maxStreams < 1) {
       throw new Cli.Refused("--endpoint-coalesce must be >= 0 and --max-streams >= 1");
     }
+    if (gatewayService != null && !gatewayService.matches("[^/\\s]+/[^/\\s]+")) {
+      throw new Cli.Refused(
+          "--gateway-service must be NAMESPACE/NAME, was '" + gatewayService + "'");
+    }
     String token;
     try {
       token = StreamTokenFile.read(streamTokenFile, "--stream-token-file");
@@ -142,7 +162,9 @@ final class RunCommand implements Callable<Integer> {
                     .withMaxStreams(maxStreams)
                     .withStreamToken(token),
                 rollouts(),
-                trusted));
+                trusted,
+                gatewayService,
+                ingress));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

@@ -48,6 +48,7 @@ final class CoalescingReconciler implements Reconciler {
   private final Clock clock;
   private final DrainLedger drains;
   private final HostOwnership ownership;
+  private final SourceMerger sources;
   private final ScheduledExecutorService thread;
 
   private final Set<String> dirty = ConcurrentHashMap.newKeySet();
@@ -75,8 +76,10 @@ final class CoalescingReconciler implements Reconciler {
       MeterRegistry registry,
       Clock clock,
       DrainStampWriter drainStamps,
-      HostOwnership ownership) {
+      HostOwnership ownership,
+      List<RouteSource> sources) {
     this.view = view;
+    this.sources = new SourceMerger(sources);
     this.drains = new DrainLedger(view, drainStamps, clock);
     this.ownership = ownership;
     this.coalesceNanos = coalesce.toNanos();
@@ -173,7 +176,7 @@ final class CoalescingReconciler implements Reconciler {
   }
 
   private void reconcile() {
-    if (!view.hasSynced()) {
+    if (!view.hasSynced() || !sources.hasSynced()) {
       return; // keys stay dirty; the sync completion kicks us again
     }
     long start = System.nanoTime();
@@ -188,7 +191,9 @@ final class CoalescingReconciler implements Reconciler {
       List<ServiceRoute> all = new ArrayList<>(routes.size() + deleted.size());
       all.addAll(routes.values());
       all.addAll(deleted.values());
-      SnapshotAssembler.Result assembled = SnapshotAssembler.assemble(all, ownership);
+      SourceMerger.Pass sourced = sources.collect();
+      HostOwnership owners = sourced.ownership(ownership);
+      SnapshotAssembler.Result assembled = SnapshotAssembler.assemble(all, owners);
       Map<String, Rejection> now = new HashMap<>(translationRejections);
       for (Rejection conflict : assembled.conflicts()) {
         now.put(conflict.key(), conflict);
@@ -198,7 +203,8 @@ final class CoalescingReconciler implements Reconciler {
       servicesAccepted.set(routes.size() - assembled.conflicts().size());
 
       Snapshot last = current;
-      List<HostSpec> hosts = drains.stamp(assembled.hosts(), last, all, now.keySet());
+      List<HostSpec> merged = sourced.merge(assembled.hosts(), all, owners);
+      List<HostSpec> hosts = drains.stamp(merged, last, all, now.keySet());
       if (last != null && last.hosts().equals(hosts)) {
         return; // writes only on change: gateways need not hear about a resync
       }

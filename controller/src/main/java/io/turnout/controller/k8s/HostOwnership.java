@@ -32,7 +32,12 @@ import java.util.TreeSet;
  * the owner.
  *
  * <p>Claims are plain (host, creation time, object) triples, so sources other than Services
- * (Gateway API routes, Ingresses) take part in the same decision by adding theirs.
+ * (Gateway API routes, Ingresses) take part in the same decision by adding theirs ({@link
+ * #withClaims}). A host is built by one source: the owner of a host is the namespace <em>and
+ * kind</em> of its oldest claim, so in namespace {@code shop} an HTTPRoute created after the
+ * Services that route {@code shop.example.com} is refused for that host ({@link
+ * Reason#OTHER_SOURCE}) rather than mixed with them. Services only ever meet Services, so for them
+ * this is the namespace rule alone.
  *
  * <p>Immutable; {@link #decide} is a pure function of its input.
  */
@@ -60,7 +65,9 @@ public final class HostOwnership {
   /** Why an object's claims are refused. */
   public enum Reason {
     HOST_OWNED,
-    UNTRUSTED_WILDCARD
+    UNTRUSTED_WILDCARD,
+    /** The owning namespace routes the host from another kind of object (one source per host). */
+    OTHER_SOURCE
   }
 
   /**
@@ -78,6 +85,14 @@ public final class HostOwnership {
                 + " belongs to namespace "
                 + ownerNamespace
                 + ", where its oldest claim is; only that namespace may route it";
+        case OTHER_SOURCE ->
+            "host "
+                + host
+                + " is routed in namespace "
+                + ownerNamespace
+                + " by its oldest claim, of another kind than "
+                + object.kind()
+                + "; one kind of object routes a host";
         case UNTRUSTED_WILDCARD ->
             "host "
                 + host
@@ -114,9 +129,25 @@ public final class HostOwnership {
   private static final HostOwnership TRUSTING_NONE = new HostOwnership(Set.of());
 
   private final Set<String> trustedNamespaces;
+  private final List<Claim> extraClaims;
 
   private HostOwnership(Set<String> trustedNamespaces) {
+    this(trustedNamespaces, List.of());
+  }
+
+  private HostOwnership(Set<String> trustedNamespaces, List<Claim> extraClaims) {
     this.trustedNamespaces = Set.copyOf(trustedNamespaces);
+    this.extraClaims = List.copyOf(extraClaims);
+  }
+
+  /**
+   * The same rules, deciding every {@link #decide} together with {@code claims} (another source's
+   * claims, so that Services and, say, HTTPRoutes compete for hosts in one decision).
+   */
+  public HostOwnership withClaims(Collection<Claim> claims) {
+    List<Claim> all = new ArrayList<>(extraClaims);
+    all.addAll(claims);
+    return new HostOwnership(trustedNamespaces, all);
   }
 
   /** Broad names ({@code *}, {@code *.com}) accepted only from {@code namespaces}. */
@@ -136,6 +167,7 @@ public final class HostOwnership {
   /** Decides owners and refusals for all {@code claims} together (any order). */
   public Decision decide(Collection<Claim> claims) {
     List<Claim> sorted = new ArrayList<>(claims);
+    sorted.addAll(extraClaims);
     // By host, then oldest first: the first claim seen for a host is its owner, and the first
     // refusal recorded for an object is for its first host in name order.
     sorted.sort(Comparator.comparing(Claim::host).thenComparing(OLDEST_FIRST));
@@ -148,15 +180,20 @@ public final class HostOwnership {
       }
     }
     Map<String, String> owners = new HashMap<>();
+    Map<String, String> ownerKinds = new HashMap<>();
     for (Claim c : sorted) {
       Refusal untrusted = refusals.get(c.object());
       if (untrusted != null && untrusted.reason() == Reason.UNTRUSTED_WILDCARD) {
         continue; // never owns anything
       }
       String owner = owners.putIfAbsent(c.host(), c.namespace());
+      String ownerKind = ownerKinds.putIfAbsent(c.host(), c.object().kind());
       if (owner != null && !owner.equals(c.namespace())) {
         refusals.putIfAbsent(
             c.object(), new Refusal(c.object(), Reason.HOST_OWNED, c.host(), owner));
+      } else if (ownerKind != null && !ownerKind.equals(c.object().kind())) {
+        refusals.putIfAbsent(
+            c.object(), new Refusal(c.object(), Reason.OTHER_SOURCE, c.host(), owner));
       }
     }
     return new Decision(owners, refusals);

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.turnout.gateway.snapshot.Snapshot;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -87,8 +88,26 @@ public interface Reconciler extends AutoCloseable {
       Clock clock,
       DrainStampWriter drainStamps,
       HostOwnership ownership) {
+    return create(
+        view, coalesce, publisher, listener, registry, clock, drainStamps, ownership, List.of());
+  }
+
+  /**
+   * @param sources other sources of whole hosts (Gateway API, Ingress), merged with the Services'
+   *     hosts on every pass; the reconciler waits for them to sync
+   */
+  static Reconciler create(
+      ClusterView view,
+      Duration coalesce,
+      Publisher publisher,
+      RejectionListener listener,
+      MeterRegistry registry,
+      Clock clock,
+      DrainStampWriter drainStamps,
+      HostOwnership ownership,
+      List<RouteSource> sources) {
     return new CoalescingReconciler(
-        view, coalesce, publisher, listener, registry, clock, drainStamps, ownership);
+        view, coalesce, publisher, listener, registry, clock, drainStamps, ownership, sources);
   }
 
   /**

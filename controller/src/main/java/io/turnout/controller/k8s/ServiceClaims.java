@@ -40,7 +40,7 @@ final class ServiceClaims {
     }
     Kind kind =
         switch (r.reason()) {
-          case HOST_OWNED -> Kind.HOST_OWNED;
+          case HOST_OWNED, OTHER_SOURCE -> Kind.HOST_OWNED;
           case UNTRUSTED_WILDCARD -> Kind.UNTRUSTED_WILDCARD;
         };
     return new Rejection(route.key(), kind, r.message());
