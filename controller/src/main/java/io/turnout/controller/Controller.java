@@ -21,16 +21,28 @@ public interface Controller extends AutoCloseable {
    * @param rollouts leader election and the rollout engine
    * @param trustedNamespaces namespaces whose Services may claim {@code *} and wildcards like
    *     {@code *.com} ({@code --trusted-namespaces}); empty: none may
+   * @param gatewayService {@code namespace/name} of the gateways' Service, whose addresses
+   *     Turnout's Gateways report in their status ({@code --gateway-service}); null for none
    */
   record Settings(
       List<String> namespaces,
       Duration coalesce,
       SnapshotServer.Settings server,
       RolloutSettings rollouts,
-      List<String> trustedNamespaces) {
+      List<String> trustedNamespaces,
+      String gatewayService) {
     public Settings {
       namespaces = List.copyOf(namespaces);
       trustedNamespaces = List.copyOf(trustedNamespaces);
+    }
+
+    public Settings(
+        List<String> namespaces,
+        Duration coalesce,
+        SnapshotServer.Settings server,
+        RolloutSettings rollouts,
+        List<String> trustedNamespaces) {
+      this(namespaces, coalesce, server, rollouts, trustedNamespaces, null);
     }
 
     public Settings(List<String> namespaces, Duration coalesce, SnapshotServer.Settings server) {
@@ -42,19 +54,23 @@ public interface Controller extends AutoCloseable {
     }
 
     public Settings withNamespaces(List<String> ns) {
-      return new Settings(ns, coalesce, server, rollouts, trustedNamespaces);
+      return new Settings(ns, coalesce, server, rollouts, trustedNamespaces, gatewayService);
     }
 
     public Settings withServer(SnapshotServer.Settings s) {
-      return new Settings(namespaces, coalesce, s, rollouts, trustedNamespaces);
+      return new Settings(namespaces, coalesce, s, rollouts, trustedNamespaces, gatewayService);
     }
 
     public Settings withRollouts(RolloutSettings r) {
-      return new Settings(namespaces, coalesce, server, r, trustedNamespaces);
+      return new Settings(namespaces, coalesce, server, r, trustedNamespaces, gatewayService);
     }
 
     public Settings withTrustedNamespaces(List<String> ns) {
-      return new Settings(namespaces, coalesce, server, rollouts, ns);
+      return new Settings(namespaces, coalesce, server, rollouts, ns, gatewayService);
+    }
+
+    public Settings withGatewayService(String key) {
+      return new Settings(namespaces, coalesce, server, rollouts, trustedNamespaces, key);
     }
   }
 

@@ -11,12 +11,14 @@ import io.turnout.controller.k8s.EventRecorder;
 import io.turnout.controller.k8s.HostOwnership;
 import io.turnout.controller.k8s.InformerClusterView;
 import io.turnout.controller.k8s.Reconciler;
+import io.turnout.controller.k8s.RouteSource;
 import io.turnout.controller.rollout.LeaderLease;
 import io.turnout.controller.rollout.RolloutEngine;
 import io.turnout.controller.server.SnapshotServer;
 import io.turnout.controller.ui.DashboardState;
 import io.turnout.gateway.snapshot.Snapshot;
 import java.time.Clock;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +38,7 @@ final class DefaultController implements Controller {
   private final FleetStats fleet;
   private final RolloutEngine rollouts;
   private final LeaderLease lease;
+  private final List<RouteSource> sources;
 
   private DefaultController(
       InformerClusterView view,
@@ -45,7 +48,9 @@ final class DefaultController implements Controller {
       DrainAnnotationWriter drainStamps,
       FleetStats fleet,
       RolloutEngine rollouts,
-      LeaderLease lease) {
+      LeaderLease lease,
+      List<RouteSource> sources) {
+    this.sources = sources;
     this.drainStamps = drainStamps;
     this.fleet = fleet;
     this.rollouts = rollouts;
@@ -80,6 +85,7 @@ final class DefaultController implements Controller {
             fleet,
             dashboard);
     DrainAnnotationWriter drainStamps = new DrainAnnotationWriter(client, view, registry);
+    List<RouteSource> sources = RouteSources.detect(client, view, settings);
     Reconciler reconciler =
         Reconciler.create(
             view,
@@ -89,8 +95,10 @@ final class DefaultController implements Controller {
             registry,
             Clock.systemUTC(),
             drainStamps,
-            HostOwnership.trusting(settings.trustedNamespaces()));
+            HostOwnership.trusting(settings.trustedNamespaces()),
+            sources);
     reconcilerRef[0] = reconciler;
+    sources.forEach(s -> s.start(reconciler::kick));
     log.info(
         "turnout controller on port {}, watching Services and EndpointSlices in {}",
         server.port(),
@@ -118,7 +126,7 @@ final class DefaultController implements Controller {
       lease = LeaderLease.start(client, settings.rollouts(), rollouts::leading);
     }
     return new DefaultController(
-        view, reconciler, server, events, drainStamps, fleet, rollouts, lease);
+        view, reconciler, server, events, drainStamps, fleet, rollouts, lease, sources);
   }
 
   @Override
@@ -153,6 +161,7 @@ final class DefaultController implements Controller {
       lease.close();
     }
     view.close();
+    sources.forEach(RouteSource::close);
     reconciler.close();
     events.close();
     drainStamps.close();

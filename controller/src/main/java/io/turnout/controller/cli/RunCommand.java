@@ -50,6 +50,14 @@ final class RunCommand implements Callable<Integer> {
   List<String> trustedNamespaces = new ArrayList<>();
 
   @Option(
+      names = "--gateway-service",
+      paramLabel = "NAMESPACE/NAME",
+      description =
+          "The gateways' Service; its load balancer addresses (else cluster IP) go into the"
+              + " status.addresses of Turnout's Gateway API Gateways. Default: none.")
+  String gatewayService;
+
+  @Option(
       names = "--coalesce",
       paramLabel = "MILLIS",
       defaultValue = "25",
@@ -123,6 +131,10 @@ final class RunCommand implements Callable<Integer> {
     if (endpointCoalesceMillis < 0 || maxStreams < 1) {
       throw new Cli.Refused("--endpoint-coalesce must be >= 0 and --max-streams >= 1");
     }
+    if (gatewayService != null && !gatewayService.matches("[^/\\s]+/[^/\\s]+")) {
+      throw new Cli.Refused(
+          "--gateway-service must be NAMESPACE/NAME, was '" + gatewayService + "'");
+    }
     String token;
     try {
       token = StreamTokenFile.read(streamTokenFile, "--stream-token-file");
@@ -142,7 +154,8 @@ final class RunCommand implements Callable<Integer> {
                     .withMaxStreams(maxStreams)
                     .withStreamToken(token),
                 rollouts(),
-                trusted));
+                trusted,
+                gatewayService));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
