@@ -216,6 +216,11 @@ final class GatewayApiTranslator {
         drafts.add(draft);
       }
       if (drafts.isEmpty()) {
+        if (hasOurParents(route)) {
+          // Detached from all of Turnout's Gateways: take our entries out of its status.
+          parents.put(key, List.of());
+          routeObjects.put(key, route);
+        }
         continue;
       }
       parents.put(key, drafts);
@@ -276,6 +281,18 @@ final class GatewayApiTranslator {
               .build());
     }
     return out;
+  }
+
+  private static boolean hasOurParents(HTTPRoute route) {
+    if (route.getStatus() == null || route.getStatus().getParents() == null) {
+      return false;
+    }
+    for (RouteParentStatus p : route.getStatus().getParents()) {
+      if (GatewayApi.CONTROLLER_NAME.equals(p.getControllerName())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private GatewayStatus gatewayStatus(

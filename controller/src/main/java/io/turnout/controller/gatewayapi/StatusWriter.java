@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -159,9 +158,5 @@ final class StatusWriter implements AutoCloseable {
   @Override
   public void close() {
     thread.shutdownNow();
-  }
-
-  static boolean same(Object a, Object b) {
-    return Objects.equals(comparable(a), comparable(b));
   }
 }

@@ -399,6 +399,13 @@ class GatewayApiControllerTest {
         "Accepted=False/NotAllowedByListeners",
         "ResolvedRefs=False/BackendNotFound");
     awaitLines(List.of("team.example.com / missing=1(no endpoints)"));
+
+    // Pointed at a Gateway that is not Turnout's, the route loses Turnout's status entry.
+    HTTPRoute moved =
+        client.resources(HTTPRoute.class).inNamespace("other").withName("from-other").get();
+    moved.getSpec().getParentRefs().get(0).setName("not-ours");
+    client.resource(moved).update();
+    await().atMost(WAIT).until(() -> parent(client, "other", "from-other", "gw") == null);
     await()
         .atMost(WAIT)
         .untilAsserted(
