@@ -291,3 +291,22 @@ else.
   verbs: ["update", "patch"]
 {{- end }}
 {{- end -}}
+
+{{/*
+The Gateway API rights, in the ClusterRole only (GatewayClasses and Namespaces are cluster-scoped):
+read the kinds and their CRDs (to see whether the API is installed), write status.
+*/}}
+{{- define "turnout.controller.gatewayApiRules" -}}
+- apiGroups: ["gateway.networking.k8s.io"]
+  resources: ["gatewayclasses", "gateways", "httproutes", "referencegrants"]
+  verbs: ["get", "list", "watch"]
+- apiGroups: ["gateway.networking.k8s.io"]
+  resources: ["gatewayclasses/status", "gateways/status", "httproutes/status"]
+  verbs: ["update", "patch"]
+- apiGroups: [""]
+  resources: ["namespaces"]
+  verbs: ["get", "list", "watch"]
+- apiGroups: ["apiextensions.k8s.io"]
+  resources: ["customresourcedefinitions"]
+  verbs: ["get"]
+{{- end -}}

@@ -370,15 +370,22 @@ class ChartVariantsTest {
     }
     List<List<PolicyRule>> ruleSets = new ArrayList<>();
     r.all(Role.class).forEach(role -> ruleSets.add(role.getRules()));
+    assertFalse(
+        ruleSets.isEmpty() && r.all(ClusterRole.class).isEmpty(),
+        "the controller gets a Role or ClusterRole");
+    for (List<PolicyRule> rules : ruleSets) {
+      assertEquals(expected, grants(rules));
+    }
+    // The Gateway API's kinds are read cluster-wide only (GatewayClasses are cluster-scoped).
+    Set<String> cluster = new TreeSet<>(expected);
+    if (Boolean.TRUE.equals(r.value("controller.gatewayApi.enabled"))) {
+      cluster.addAll(GatewayApiChartTest.GRANTS);
+    }
     for (ClusterRole role : r.all(ClusterRole.class)) {
       if (grants(role.getRules()).equals(ingressClasses)) {
         continue; // namespaced RBAC's one cluster-wide read: IngressClasses are cluster-scoped
       }
-      ruleSets.add(role.getRules());
-    }
-    assertFalse(ruleSets.isEmpty(), "the controller gets a Role or ClusterRole");
-    for (List<PolicyRule> rules : ruleSets) {
-      assertEquals(expected, grants(rules));
+      assertEquals(cluster, grants(role.getRules()));
     }
   }
 
@@ -571,7 +578,7 @@ class ChartVariantsTest {
     return r.gatewayDeployment().getMetadata().getName();
   }
 
-  private static Set<String> grants(List<PolicyRule> rules) {
+  static Set<String> grants(List<PolicyRule> rules) {
     Set<String> grants = new TreeSet<>();
     for (PolicyRule rule : rules) {
       assertTrue(rule.getResourceNames() == null || rule.getResourceNames().isEmpty());

@@ -21,8 +21,9 @@ public interface Controller extends AutoCloseable {
    * @param rollouts leader election and the rollout engine
    * @param trustedNamespaces namespaces whose Services may claim {@code *} and wildcards like
    *     {@code *.com} ({@code --trusted-namespaces}); empty: none may
-   * @param gatewayService {@code namespace/name} of the gateways' Service, whose address Turnout's
-   *     Ingresses report in their status ({@code --gateway-service}); null for none
+   * @param gatewayService {@code namespace/name} of the gateways' Service, whose addresses
+   *     Turnout's Gateways and Ingresses report in their status ({@code --gateway-service}); null
+   *     for none
    * @param ingress route the Ingresses of Turnout's IngressClasses ({@code --ingress}); off by
    *     default, because without RBAC on them the informers never sync and no snapshot is built
    */

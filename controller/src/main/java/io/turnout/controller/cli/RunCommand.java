@@ -50,6 +50,15 @@ final class RunCommand implements Callable<Integer> {
   List<String> trustedNamespaces = new ArrayList<>();
 
   @Option(
+      names = "--gateway-service",
+      paramLabel = "NAMESPACE/NAME",
+      description =
+          "The gateways' Service; its load balancer addresses (else cluster IP) go into the"
+              + " status.addresses of Turnout's Gateway API Gateways and the"
+              + " status.loadBalancer of Turnout's Ingresses. Default: none.")
+  String gatewayService;
+
+  @Option(
       names = "--coalesce",
       paramLabel = "MILLIS",
       defaultValue = "25",
@@ -109,14 +118,6 @@ final class RunCommand implements Callable<Integer> {
               + " turnout.io/gateway-controller, ingress-nginx canary annotations included"
               + " (needs RBAC on ingresses and ingressclasses).")
   boolean ingress;
-
-  @Option(
-      names = "--gateway-service",
-      paramLabel = "NAMESPACE/NAME",
-      description =
-          "The gateways' Service; its load balancer address is written to the status of"
-              + " Turnout's Ingresses. Default: none.")
-  String gatewayService;
 
   RunCommand(Supplier<KubernetesClient> clients) {
     this.clients = clients;
