@@ -135,7 +135,11 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
       clientIp = "unknown";
     }
     trustedHop = proxy.isTrusted(ctx.channel().remoteAddress());
-    clientTls = ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null;
+    // An HTTP/2 stream's TLS is its connection's; "tls" is the SNI handler until the handshake.
+    Channel conn = ctx.channel().parent() != null ? ctx.channel().parent() : ctx.channel();
+    clientTls =
+        conn.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null
+            || conn.pipeline().get("tls") != null;
     ctx.read();
   }
 
