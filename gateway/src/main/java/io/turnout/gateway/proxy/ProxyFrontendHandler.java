@@ -136,7 +136,10 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
     }
     trustedHop = proxy.isTrusted(ctx.channel().remoteAddress());
     // An HTTP/2 stream's TLS is its connection's; "tls" is the SNI handler until the handshake.
-    Channel conn = ctx.channel().parent() != null ? ctx.channel().parent() : ctx.channel();
+    Channel conn =
+        ctx.channel() instanceof io.netty.handler.codec.http2.Http2StreamChannel
+            ? ctx.channel().parent()
+            : ctx.channel();
     clientTls =
         conn.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null
             || conn.pipeline().get("tls") != null;

@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * set and swaps it in with one volatile write, so new handshakes use it and established connections
  * keep theirs. Content is compared, not modification times: a Kubernetes Secret volume update swaps
  * a {@code ..data} symlink, which changes what the path reads without touching its mtime. A file
- * that cannot be used is logged once with its field, and the set in use keeps serving.
+ * that cannot be used (unreadable, not PEM, or a key that does not belong to its certificate: each
+ * new set must complete a test handshake, {@link HandshakeCheck}) is logged once with its field,
+ * and the set in use keeps serving.
  *
  * <p>Thread-safe: the set is immutable and published through a volatile field.
  */
@@ -133,6 +135,7 @@ public final class ServerCertificates implements Mapping<String, SslContext>, Au
 
   private Mapping<String, SslContext> build(byte[][] files) throws SSLException {
     SslContext fallback = TlsContexts.forServer(files[0], files[1], "tls.certFile/keyFile", http2);
+    HandshakeCheck.check(fallback, "tls.certFile/keyFile");
     DomainWildcardMappingBuilder<SslContext> b = new DomainWildcardMappingBuilder<>(fallback);
     for (int i = 0; i < settings.certificates().size(); i++) {
       TlsSettings.SniCertificate c = settings.certificates().get(i);
@@ -142,6 +145,7 @@ public final class ServerCertificates implements Mapping<String, SslContext>, Au
               files[3 + 2 * i],
               "tls.certificates[" + i + "] certFile/keyFile",
               http2);
+      HandshakeCheck.check(ctx, "tls.certificates[" + i + "] certFile/keyFile");
       for (String host : c.hosts()) {
         b.add(host, ctx);
       }
