@@ -61,6 +61,7 @@ http {
   uwsgi_temp_path tmp/uwsgi;
   scgi_temp_path tmp/scgi;
   http2_max_concurrent_streams 128;
+  keepalive_requests 1000000;   # h2 streams per connection (default 1000)
   upstream app { server 127.0.0.1:$UP; keepalive 512; keepalive_requests 1000000; }
   server {
     listen 127.0.0.1:$NGINX ssl http2;
@@ -84,7 +85,7 @@ PIDS+=($!)
 cat > "$WORK/haproxy.cfg" <<CFG
 global
   nbthread 2
-  maxconn 20000
+  maxconn 8000
 defaults
   mode http
   timeout connect 2s
@@ -117,8 +118,9 @@ measure() {
 echo "target,round,req_per_s,mean_ms,failed" > "$WORK/h2-runs.csv"
 for target in turnout:$TURNOUT nginx:$NGINX haproxy:$HAPROXY; do
   name=${target%%:*} port=${target##*:}
-  say "$name: warm-up"
-  measure "$port" $((REQUESTS / 2)) > /dev/null
+  say "$name: warm-up"   # the JVM's JIT needs more than nginx or HAProxy do
+  measure "$port" "$REQUESTS" > /dev/null
+  measure "$port" "$REQUESTS" > /dev/null
   for r in $(seq 1 "$ROUNDS"); do
     out=$(measure "$port" "$REQUESTS")
     rps=$(echo "$out" | sed -n 's/^finished in [^,]*, \([0-9.]*\) req\/s.*/\1/p')
