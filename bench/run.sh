@@ -5,9 +5,10 @@
 #   bench/run.sh --quick    # a smoke run: 3 s per run, 1 round (numbers not for the record)
 #   bench/run.sh --jmh-only | --load-only | --report-only
 #   bench/run.sh --mirror-only   # only the mirror benchmark (100% mirror to a slow version)
+#   bench/run.sh --h2-only       # only the HTTP/2 scenario (TLS, h2load, many streams per connection)
 #
 # Writes bench/results/RESULTS.md, load-chart.png, load-runs.csv, load-meta.json, jmh.json and
-# configs/, and MIRROR.md + mirror-runs.csv. Everything listens on 127.0.0.1; every load run is bounded by its duration.
+# configs/, MIRROR.md + mirror-runs.csv, and H2.md + h2-runs.csv (bench/h2.sh). Everything listens on 127.0.0.1; every load run is bounded by its duration.
 # Environment: DURATION (s per run, default 8), ROUNDS (3), WARMUP (s per target, 30).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,16 +16,17 @@ cd "$(dirname "$0")/.."
 DURATION=${DURATION:-8}
 ROUNDS=${ROUNDS:-3}
 WARMUP=${WARMUP:-30}
-JMH=1 LOAD=1 REPORT=1 MIRROR=1
+JMH=1 LOAD=1 REPORT=1 MIRROR=1 H2=1
 JMH_ARGS=()
 case "${1:-}" in
   --quick) DURATION=3 ROUNDS=1 WARMUP=4 JMH_ARGS=(-wi 1 -i 1 -w 500ms -r 500ms) ;;
-  --jmh-only) LOAD=0 MIRROR=0 ;;
-  --load-only) JMH=0 MIRROR=0 ;;
-  --report-only) JMH=0 LOAD=0 MIRROR=0 ;;
-  --mirror-only) JMH=0 LOAD=0 REPORT=0 ;;
+  --jmh-only) LOAD=0 MIRROR=0 H2=0 ;;
+  --load-only) JMH=0 MIRROR=0 H2=0 ;;
+  --report-only) JMH=0 LOAD=0 MIRROR=0 H2=0 ;;
+  --mirror-only) JMH=0 LOAD=0 REPORT=0 H2=0 ;;
+  --h2-only) JMH=0 LOAD=0 REPORT=0 MIRROR=0 ;;
   "") ;;
-  *) echo "usage: bench/run.sh [--quick|--jmh-only|--load-only|--report-only|--mirror-only]" >&2; exit 2 ;;
+  *) echo "usage: bench/run.sh [--quick|--jmh-only|--load-only|--report-only|--mirror-only|--h2-only]" >&2; exit 2 ;;
 esac
 
 say() { echo "[run.sh] $*"; }
@@ -49,15 +51,20 @@ install_missing() {
   done
 }
 
-if [ $LOAD -eq 1 ]; then
+if [ $LOAD -eq 1 ] || [ $H2 -eq 1 ]; then
   install_missing
+fi
+if [ $H2 -eq 1 ] && ! command -v h2load >/dev/null; then
+  say "installing h2load (nghttp2-client) from Debian"
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo=sudo
+  $sudo apt-get update -q && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q nghttp2-client
 fi
 if [ $MIRROR -eq 1 ] && ! command -v wrk >/dev/null; then
   say "installing wrk from Debian"
   sudo=""; [ "$(id -u)" -ne 0 ] && sudo=sudo
   $sudo apt-get update -q && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q wrk
 fi
-if [ $JMH -eq 1 ] || [ $LOAD -eq 1 ] || [ $MIRROR -eq 1 ] || [ ! -f bench/target/turnout-bench.jar ]; then
+if [ $JMH -eq 1 ] || [ $LOAD -eq 1 ] || [ $MIRROR -eq 1 ] || [ $H2 -eq 1 ] || [ ! -f bench/target/turnout-bench.jar ]; then
   say "building gateway and bench"
   mvn -B -q -DskipTests package -pl gateway,bench -am
 fi
@@ -87,6 +94,15 @@ if [ $MIRROR -eq 1 ]; then
     --duration "$DURATION" --rounds "$ROUNDS" --warmup "$(( WARMUP < 10 ? WARMUP : 10 ))" \
     --gateway-jar "$RUN/turnout-gateway.jar" --work bench/target/mirror --out bench/results
   cat bench/results/MIRROR.md
+fi
+
+if [ $H2 -eq 1 ]; then
+  say "HTTP/2 scenario: TLS, h2load, many streams per connection (bench/h2.sh)"
+  if [ "${1:-}" = "--quick" ]; then
+    H2_REQUESTS=${H2_REQUESTS:-4000} ROUNDS=1 bench/h2.sh
+  else
+    ROUNDS=$ROUNDS bench/h2.sh
+  fi
 fi
 
 if [ $REPORT -eq 1 ] && [ -f bench/results/load-runs.csv ]; then

@@ -112,6 +112,12 @@ rewrites a ConfigMap volume on update and would remove a mount point it did not 
 {{- define "turnout.gateway.configDir" -}}/etc/turnout{{- end -}}
 {{- define "turnout.gateway.configFile" -}}turnout.yaml{{- end -}}
 {{- define "turnout.gateway.secretFile" -}}secret/cookie-key{{- end -}}
+{{/*
+Where the TLS Secrets are mounted, one directory each (default/, sni-0/, ...): plain secret
+volumes, never subPath mounts, so the kubelet's updates (a swapped ..data symlink) reach the
+gateway, which re-reads the files.
+*/}}
+{{- define "turnout.gateway.tlsDir" -}}/etc/turnout-tls{{- end -}}
 
 {{/*
 The gateway's turnout.yaml: gateway.config with the chart's own settings added
@@ -133,6 +139,22 @@ string as a value (an empty preview token is an error there).
 {{- $_ := set $preview "token" . -}}
 {{- end -}}
 {{- $_ := set $config "preview" $preview -}}
+{{- with .Values.gateway.tls -}}
+{{- if .enabled -}}
+{{- $_ := required "gateway.tls.secretName is required when gateway.tls.enabled is true" .secretName -}}
+{{- $_ := set $config.listen "https" .containerPort -}}
+{{- $dir := include "turnout.gateway.tlsDir" $ -}}
+{{- $tls := dict "certFile" (printf "%s/default/tls.crt" $dir) "keyFile" (printf "%s/default/tls.key" $dir) "reloadInterval" .reloadInterval -}}
+{{- $sni := list -}}
+{{- range $i, $c := .sniCertificates -}}
+{{- $sni = append $sni (dict "hosts" $c.hosts "certFile" (printf "%s/sni-%d/tls.crt" $dir $i) "keyFile" (printf "%s/sni-%d/tls.key" $dir $i)) -}}
+{{- end -}}
+{{- if $sni -}}
+{{- $_ := set $tls "certificates" $sni -}}
+{{- end -}}
+{{- $_ := set $config "tls" $tls -}}
+{{- end -}}
+{{- end -}}
 {{- toYaml $config -}}
 {{- end -}}
 

@@ -13,6 +13,7 @@ import io.turnout.gateway.proxy.HttpProxyInitializer;
 import io.turnout.gateway.proxy.ProxyContext;
 import io.turnout.gateway.proxy.TlsContexts;
 import io.turnout.gateway.proxy.Transport;
+import io.turnout.gateway.proxy.tls.ServerCertificates;
 import io.turnout.gateway.routing.RoutingState;
 import io.turnout.gateway.snapshot.Snapshot;
 import io.turnout.gateway.source.SnapshotSource;
@@ -50,6 +51,7 @@ public final class GatewayServer implements AutoCloseable {
   private final Channel httpChannel;
   private final Channel adminChannel;
   private final Channel httpsChannel;
+  private final ServerCertificates certificates;
   private volatile boolean shuttingDown;
   private volatile boolean closed;
 
@@ -66,7 +68,13 @@ public final class GatewayServer implements AutoCloseable {
     this.acceptor = transport.newGroup(1, "turnout-accept");
     this.workers = transport.newGroup(cores, "turnout-worker");
     this.admin = transport.newGroup(1, "turnout-admin");
+    ServerCertificates certs = null;
     try {
+      certs =
+          config.tls() == null
+              ? null
+              : ServerCertificates.load(config.tls(), config.http2().enabled());
+      this.certificates = certs;
       this.httpChannel =
           proxyBootstrap(transport)
               .childHandler(new HttpProxyInitializer(proxy, null))
@@ -77,8 +85,7 @@ public final class GatewayServer implements AutoCloseable {
           config.tls() == null
               ? null
               : proxyBootstrap(transport)
-                  .childHandler(
-                      new HttpProxyInitializer(proxy, TlsContexts.forServer(config.tls())))
+                  .childHandler(new HttpProxyInitializer(proxy, certs))
                   .bind(config.listen().address(), config.listen().https())
                   .sync()
                   .channel();
@@ -96,8 +103,14 @@ public final class GatewayServer implements AutoCloseable {
       shutdownGroups();
       throw new IllegalStateException(e.getMessage(), e);
     } catch (RuntimeException | InterruptedException e) {
+      if (certs != null) {
+        certs.close();
+      }
       shutdownGroups();
       throw e;
+    }
+    if (certificates != null) {
+      certificates.startWatching();
     }
     log.info(
         "turnout gateway listening on {} (http){} and {} (admin), transport {}, {} worker(s)",
@@ -213,6 +226,9 @@ public final class GatewayServer implements AutoCloseable {
       log.warn("shutdown timeout: {} request(s) still in flight are cut", proxy.inFlight());
     }
     source.close();
+    if (certificates != null) {
+      certificates.close();
+    }
     proxy.closePools(workers);
     closed = true;
     shutdownGroups();

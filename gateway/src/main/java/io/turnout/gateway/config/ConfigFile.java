@@ -12,6 +12,10 @@ import java.util.List;
 
 /** Reads and validates the gateway's config file (YAML, or JSON). */
 public final class ConfigFile {
+  private static final java.util.regex.Pattern SNI_HOST =
+      java.util.regex.Pattern.compile(
+          "(\\*\\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*");
+
   private ConfigFile() {}
 
   /**
@@ -105,6 +109,7 @@ public final class ConfigFile {
               + ", was "
               + c.mirror().maxBodySize());
     }
+    c.http2().validate("http2", problems);
     SnapshotValidator.validateHosts(c.hosts(), "hosts", problems);
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
@@ -125,6 +130,32 @@ public final class ConfigFile {
       }
       readable(c.tls().certFile(), "tls.certFile", problems);
       readable(c.tls().keyFile(), "tls.keyFile", problems);
+      positive(c.tls().reloadInterval().toMillis(), "tls.reloadInterval", problems);
+      for (int i = 0; i < c.tls().certificates().size(); i++) {
+        TlsSettings.SniCertificate sni = c.tls().certificates().get(i);
+        String field = "tls.certificates[" + i + "]";
+        if (sni == null) {
+          problems.add(field + ": must not be empty");
+          continue;
+        }
+        if (sni.hosts().isEmpty()) {
+          problems.add(field + ".hosts: must name at least one host");
+        }
+        for (int j = 0; j < sni.hosts().size(); j++) {
+          String h = sni.hosts().get(j);
+          if (h == null || !SNI_HOST.matcher(h).matches()) {
+            problems.add(
+                field
+                    + ".hosts["
+                    + j
+                    + "]: '"
+                    + h
+                    + "' is not a host name or a wildcard such as *.example.com");
+          }
+        }
+        readable(sni.certFile(), field + ".certFile", problems);
+        readable(sni.keyFile(), field + ".keyFile", problems);
+      }
     }
   }
 

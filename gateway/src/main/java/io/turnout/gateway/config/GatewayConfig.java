@@ -21,6 +21,7 @@ import java.util.List;
  * @param tls certificate and key for {@code listen.https}, or null
  * @param assets the asset skew guard's defaults; a host may override them
  * @param mirror limits on the copies sent to mirror versions
+ * @param http2 HTTP/2 on the client side: whether offered, and its limits
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record GatewayConfig(
@@ -35,7 +36,8 @@ public record GatewayConfig(
     List<HostSpec> hosts,
     TlsSettings tls,
     AssetSettings assets,
-    MirrorSettings mirror) {
+    MirrorSettings mirror,
+    Http2Settings http2) {
 
   public GatewayConfig {
     listen = listen == null ? ListenSettings.DEFAULTS : listen;
@@ -52,11 +54,12 @@ public record GatewayConfig(
     hosts = hosts == null ? List.of() : List.copyOf(hosts);
     assets = AssetSettings.DEFAULTS.overriddenBy(assets);
     mirror = mirror == null ? MirrorSettings.DEFAULTS : mirror;
+    http2 = http2 == null ? Http2Settings.DEFAULTS : http2;
   }
 
   /** A configuration with every default and no hosts. */
   public static GatewayConfig defaults() {
     return new GatewayConfig(
-        null, null, null, null, null, null, null, null, null, null, null, null);
+        null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 }

@@ -174,6 +174,19 @@ public final class GatewayMetrics {
   }
 
   /**
+   * The gateway sent GOAWAY with an error to an HTTP/2 client and closed its connection: a limit of
+   * {@code http2.*} was broken or the client broke the protocol. {@code error} is the HTTP/2 error
+   * name in lower case ({@code enhance_your_calm}, {@code protocol_error}, ...).
+   */
+  public void http2ConnectionClosedForAbuse(String error) {
+    Counter.builder("turnout.http2.abusive.connections")
+        .description("HTTP/2 client connections closed with GOAWAY and an error code")
+        .tag("error", error)
+        .register(registry)
+        .increment();
+  }
+
+  /**
    * Sets {@code turnout_controller_connected} (1 while the snapshot stream from the controller is
    * up, else 0). The gauge is registered on the first report, so only controller-backed gateways
    * export it.

@@ -5,16 +5,20 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslHandler;
 import io.turnout.gateway.config.LimitSettings;
+import io.turnout.gateway.proxy.http2.AlpnSwitch;
+import io.turnout.gateway.proxy.http2.Http2Connections;
+import io.turnout.gateway.proxy.http2.PrefaceSniffer;
+import io.turnout.gateway.proxy.tls.ServerCertificates;
 
 /**
  * Builds each client connection's pipeline. Read top to bottom it is the request path:
  *
  * <pre>
  *   limit      ConnectionLimiter          refuse connections over limits.maxConnections
- *   tls        SslHandler                 (HTTPS listener only) TLS termination
+ *   tls        SniHandler -&gt; SslHandler  (HTTPS listener only) certificate by SNI, TLS
+ *   alpn       AlpnSwitch                 (HTTPS listener, http2.enabled) h2 or http/1.1 by ALPN
+ *   sniff      PrefaceSniffer             (plain listener, http2.enabled) h2c prior knowledge?
  *   timeouts   ClientTimeoutHandler       keep-alive idle close; 408 when headers are too slow
  *   send-timeout ClientSendTimeoutHandler reset when the client takes no response byte for
  *                                         limits.sendTimeout (absent when 0)
@@ -25,17 +29,24 @@ import io.turnout.gateway.config.LimitSettings;
  *   proxy      ProxyFrontendHandler       the connection: one Exchange per request (route, choose
  *                                         version, stream to and from an UpstreamConnection)
  * </pre>
+ *
+ * <p>When a connection turns out to speak HTTP/2 (ALPN chose {@code h2}, or the plain listener saw
+ * the connection preface), {@link #toHttp2} replaces everything from {@code timeouts} on with the
+ * HTTP/2 handlers of {@link Http2Connections}; each stream then gets the per-request handlers in a
+ * child channel of its own ({@link Http2StreamInitializer}).
  */
 public final class HttpProxyInitializer extends ChannelInitializer<SocketChannel> {
   private final ProxyContext proxy;
-  private final SslContext tls;
+  private final ServerCertificates tls;
+  private final Http2StreamInitializer streams;
 
   /**
-   * @param tls the HTTPS listener's TLS context, or null for plain HTTP
+   * @param tls the HTTPS listener's certificates, or null for plain HTTP
    */
-  public HttpProxyInitializer(ProxyContext proxy, SslContext tls) {
+  public HttpProxyInitializer(ProxyContext proxy, ServerCertificates tls) {
     this.proxy = proxy;
     this.tls = tls;
+    this.streams = new Http2StreamInitializer(proxy);
   }
 
   @Override
@@ -43,6 +54,7 @@ public final class HttpProxyInitializer extends ChannelInitializer<SocketChannel
     ChannelPipeline p = ch.pipeline();
     addTcpRelatedHandlers(p);
     ClientTimeoutHandler timeouts = addTimeoutHandlers(p);
+    addHttp2Detection(p, timeouts);
     addHttp1Handlers(p);
     addProxyHandlers(p, timeouts);
   }
@@ -50,10 +62,8 @@ public final class HttpProxyInitializer extends ChannelInitializer<SocketChannel
   private void addTcpRelatedHandlers(ChannelPipeline p) {
     p.addLast("limit", proxy.connectionLimiter);
     if (tls != null) {
-      SslHandler handler = tls.newHandler(p.channel().alloc());
       // A client that never finishes the handshake is a slowloris too.
-      handler.setHandshakeTimeoutMillis(proxy.config.limits().headerReadTimeout().toMillis());
-      p.addLast("tls", handler);
+      p.addLast("tls", tls.newHandler(proxy.config.limits().headerReadTimeout().toMillis()));
     }
   }
 
@@ -67,6 +77,36 @@ public final class HttpProxyInitializer extends ChannelInitializer<SocketChannel
       p.addLast("send-timeout", new ClientSendTimeoutHandler(limits.sendTimeout().toNanos()));
     }
     return timeouts;
+  }
+
+  private void addHttp2Detection(ChannelPipeline p, ClientTimeoutHandler timeouts) {
+    if (!proxy.config.http2().enabled()) {
+      return;
+    }
+    if (tls != null) {
+      p.addBefore("timeouts", "alpn", new AlpnSwitch(ctx -> toHttp2(ctx.pipeline(), timeouts)));
+    } else {
+      p.addBefore(
+          "timeouts", "sniff", new PrefaceSniffer(ctx -> toHttp2(ctx.pipeline(), timeouts)));
+    }
+  }
+
+  /** Swaps the HTTP/1.1 handlers for HTTP/2 ones; the connection's own handlers before stay. */
+  private void toHttp2(ChannelPipeline p, ClientTimeoutHandler timeouts) {
+    timeouts.disable();
+    p.remove(timeouts);
+    p.remove("http");
+    p.remove("expect-continue");
+    p.remove("flow");
+    p.remove("proxy");
+    Http2Connections.install(
+        p,
+        proxy.config.http2(),
+        proxy.config.limits().keepAliveTimeout().toNanos(),
+        proxy.config.shutdown().timeout().toMillis(),
+        streams,
+        evt -> evt == ProxyContext.CloseIdleEvent.INSTANCE,
+        proxy.metrics::http2ConnectionClosedForAbuse);
   }
 
   private void addHttp1Handlers(ChannelPipeline p) {

@@ -92,7 +92,10 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
       clientIp = "unknown";
     }
     trustedHop = proxy.isTrusted(remote);
-    clientTls = connection.pipeline().get(SslHandler.class) != null;
+    // "tls" is the SNI handler until the handshake picks a certificate and puts SslHandler there.
+    clientTls =
+        connection.pipeline().get(SslHandler.class) != null
+            || connection.pipeline().get("tls") != null;
     ctx.read();
   }
 

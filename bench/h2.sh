@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# The HTTP/2 scenario: TLS, many streams per connection, measured with h2load against Turnout,
+# nginx and HAProxy configured the same way (h2 by ALPN on TLS in front, HTTP/1.1 keep-alive to
+# one upstream, no access log). Called by bench/run.sh (--h2-only runs just this); needs the
+# jars bench/run.sh builds, plus openssl, h2load (nghttp2-client), nginx and haproxy.
+#
+# Writes bench/results/H2.md. Environment: H2_REQUESTS (per run, default 20000), H2_CLIENTS (4),
+# H2_STREAMS (streams per connection, 50), ROUNDS (3).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+REQUESTS=${H2_REQUESTS:-20000}
+CLIENTS=${H2_CLIENTS:-4}
+STREAMS=${H2_STREAMS:-50}
+ROUNDS=${ROUNDS:-3}
+RUN=bench/target/run
+WORK=bench/target/h2
+HOST=shop.example.com
+UP=18601 TURNOUT=18643 TURNOUT_HTTP=18680 TURNOUT_ADMIN=18690 NGINX=18644 HAPROXY=18645
+mkdir -p "$WORK/nginx/tmp" bench/results
+say() { echo "[h2.sh] $*"; }
+for c in openssl h2load nginx haproxy; do
+  command -v $c >/dev/null || { say "$c is missing"; exit 1; }
+done
+
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+  -keyout "$WORK/tls.key" -out "$WORK/tls.crt" -subj "/CN=$HOST" \
+  -addext "subjectAltName=DNS:$HOST,IP:127.0.0.1" 2>/dev/null
+cat "$WORK/tls.crt" "$WORK/tls.key" > "$WORK/haproxy.pem"
+
+java -cp "$RUN/turnout-bench.jar" io.turnout.bench.upstream.FastUpstream app $UP 2 \
+  > "$WORK/upstream.log" 2>&1 &
+PIDS+=($!)
+
+cat > "$WORK/turnout.yaml" <<YAML
+listen: { http: $TURNOUT_HTTP, admin: $TURNOUT_ADMIN, https: $TURNOUT, address: 127.0.0.1 }
+tls: { certFile: "$PWD/$WORK/tls.crt", keyFile: "$PWD/$WORK/tls.key" }
+affinity: { secret: bench }
+accessLog: false
+hosts:
+  - host: $HOST
+    routes: [{path: /, versions: [{name: app, weight: 1, endpoints: ["127.0.0.1:$UP"]}]}]
+YAML
+java -Xms256m -Xmx512m -Dturnout.workers=2 -jar "$RUN/turnout-gateway.jar" \
+  --config "$WORK/turnout.yaml" > "$WORK/turnout.log" 2>&1 &
+PIDS+=($!)
+
+cat > "$WORK/nginx/nginx.conf" <<CONF
+worker_processes 2;
+pid nginx.pid;
+events { worker_connections 8192; }
+http {
+  access_log off;
+  client_body_temp_path tmp/body;
+  proxy_temp_path tmp/proxy;
+  fastcgi_temp_path tmp/fastcgi;
+  uwsgi_temp_path tmp/uwsgi;
+  scgi_temp_path tmp/scgi;
+  http2_max_concurrent_streams 128;
+  keepalive_requests 1000000;   # h2 streams per connection (default 1000)
+  upstream app { server 127.0.0.1:$UP; keepalive 512; keepalive_requests 1000000; }
+  server {
+    listen 127.0.0.1:$NGINX ssl http2;
+    ssl_certificate $PWD/$WORK/tls.crt;
+    ssl_certificate_key $PWD/$WORK/tls.key;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    location / {
+      proxy_pass http://app;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host \$host;
+      proxy_request_buffering off;
+    }
+  }
+}
+CONF
+nginx -p "$PWD/$WORK/nginx/" -e "$PWD/$WORK/nginx/error.log" -c "$PWD/$WORK/nginx/nginx.conf" \
+  -g "daemon off;" &
+PIDS+=($!)
+
+cat > "$WORK/haproxy.cfg" <<CFG
+global
+  nbthread 2
+  maxconn 8000
+defaults
+  mode http
+  timeout connect 2s
+  timeout client 60s
+  timeout server 60s
+  http-reuse always
+frontend fe
+  bind 127.0.0.1:$HAPROXY ssl crt $PWD/$WORK/haproxy.pem alpn h2,http/1.1
+  default_backend app
+backend app
+  server app 127.0.0.1:$UP
+CFG
+haproxy -f "$WORK/haproxy.cfg" > "$WORK/haproxy.log" 2>&1 &
+PIDS+=($!)
+
+for p in $UP $TURNOUT $NGINX $HAPROXY; do
+  for _ in $(seq 1 100); do
+    (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null && break
+    sleep 0.2
+  done
+done
+
+# h2load prints "finished in 1.23s, 16260.16 req/s, ..." and "requests: N total, ... N succeeded,
+# F failed, E errored"; keep req/s, mean request time and the failure count.
+measure() {
+  local port=$1 n=$2
+  h2load -n "$n" -c "$CLIENTS" -m "$STREAMS" -H ":authority: $HOST" \
+    "https://127.0.0.1:$port/" 2>&1
+}
+echo "target,round,req_per_s,mean_ms,failed" > "$WORK/h2-runs.csv"
+for target in turnout:$TURNOUT nginx:$NGINX haproxy:$HAPROXY; do
+  name=${target%%:*} port=${target##*:}
+  say "$name: warm-up"   # the JVM's JIT needs more than nginx or HAProxy do
+  measure "$port" "$REQUESTS" > /dev/null
+  measure "$port" "$REQUESTS" > /dev/null
+  for r in $(seq 1 "$ROUNDS"); do
+    out=$(measure "$port" "$REQUESTS")
+    rps=$(echo "$out" | sed -n 's/^finished in [^,]*, \([0-9.]*\) req\/s.*/\1/p')
+    mean=$(echo "$out" | awk '/^time for request:/ {print $6}')
+    failed=$(echo "$out" | sed -n 's/^requests: .* \([0-9]*\) failed, \([0-9]*\) errored.*/\1+\2/p')
+    echo "$name,$r,$rps,$mean,$failed" >> "$WORK/h2-runs.csv"
+    say "$name round $r: $rps req/s, mean $mean, failed $failed"
+  done
+done
+
+{
+  echo "# HTTP/2 over TLS: h2load -n $REQUESTS -c $CLIENTS -m $STREAMS (streams per connection)"
+  echo
+  echo "Each proxy terminates TLS with h2 by ALPN and forwards over HTTP/1.1 keep-alive to one"
+  echo "upstream (FastUpstream). Median of $ROUNDS rounds; req/s relative to nginx."
+  echo
+  echo "| target | req/s (median) | vs nginx | mean request time | failed+errored |"
+  echo "|---|---|---|---|---|"
+  nginx_rps=$(awk -F, '$1=="nginx" {print $3}' "$WORK/h2-runs.csv" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  for name in turnout nginx haproxy; do
+    med=$(awk -F, -v t=$name '$1==t {print $3}' "$WORK/h2-runs.csv" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+    mean=$(awk -F, -v t=$name '$1==t {print $4}' "$WORK/h2-runs.csv" | paste -sd' ')
+    failed=$(awk -F, -v t=$name '$1==t {print $5}' "$WORK/h2-runs.csv" | paste -sd' ')
+    ratio=$(awk -v a="$med" -v b="$nginx_rps" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')
+    echo "| $name | $med | $ratio | $mean | $failed |"
+  done
+} > bench/results/H2.md
+cp "$WORK/h2-runs.csv" bench/results/h2-runs.csv
+cat bench/results/H2.md

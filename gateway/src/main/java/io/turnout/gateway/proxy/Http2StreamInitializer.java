@@ -1,0 +1,56 @@
+package io.turnout.gateway.proxy;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.turnout.gateway.config.LimitSettings;
+import io.turnout.gateway.proxy.http2.Http2RequestAdapter;
+
+/**
+ * Builds each HTTP/2 stream's child channel pipeline: frames become the same request and response
+ * objects the HTTP/1.1 codec makes, and the same per-request handlers as on an HTTP/1.1 connection
+ * proxy the stream as one exchange over the HTTP/1.1 upstream pools.
+ *
+ * <pre>
+ *   h2-http          Http2StreamFrameToHttpObjectCodec  HEADERS/DATA &lt;-&gt; HttpRequest/HttpContent
+ *   h2-request       Http2RequestAdapter                split a body-less request, drop x-http2-*
+ *   timeouts         ClientTimeoutHandler               closes a stream left open after its answer
+ *   expect-continue                                     answers "Expect: 100-continue" itself
+ *   flow             OneMessagePerRead                  one message per read(): on-demand reading
+ *   proxy            ProxyFrontendHandler               as on HTTP/1.1
+ * </pre>
+ *
+ * <p>Back-pressure: the stream channel does not auto-read, so a DATA frame is taken (and its bytes
+ * given back to the client's flow-control window) only when the proxy asks for the next body piece,
+ * which it does while the upstream is writable. Responses: the stream channel is unwritable while
+ * the stream's send window or the connection is full, and the proxy pauses the upstream then.
+ *
+ * <p>Shared: holds no state of its own.
+ */
+@ChannelHandler.Sharable
+final class Http2StreamInitializer extends ChannelInitializer<Channel> {
+  private final ProxyContext proxy;
+
+  Http2StreamInitializer(ProxyContext proxy) {
+    this.proxy = proxy;
+  }
+
+  @Override
+  protected void initChannel(Channel ch) {
+    ch.config().setAutoRead(false);
+    LimitSettings limits = proxy.config.limits();
+    ClientTimeoutHandler timeouts =
+        new ClientTimeoutHandler(
+            limits.headerReadTimeout().toNanos(), limits.keepAliveTimeout().toNanos());
+    ChannelPipeline p = ch.pipeline();
+    p.addLast("h2-http", new Http2StreamFrameToHttpObjectCodec(true, true));
+    p.addLast("h2-request", new Http2RequestAdapter());
+    p.addLast("timeouts", timeouts);
+    p.addLast("expect-continue", new HttpServerExpectContinueHandler());
+    p.addLast("flow", new OneMessagePerRead());
+    p.addLast("proxy", new ProxyFrontendHandler(proxy, timeouts));
+  }
+}

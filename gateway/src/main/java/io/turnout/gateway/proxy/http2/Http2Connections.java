@@ -1,0 +1,75 @@
+package io.turnout.gateway.proxy.http2;
+
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.turnout.gateway.config.Http2Settings;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * Turns a client connection into an HTTP/2 connection: the frame codec with the configured limits,
+ * a multiplexer that runs each stream as a child channel (built by the given stream initializer),
+ * and {@link Http2ConnectionGuard} for idle close, graceful close and the abuse meter.
+ *
+ * <pre>
+ *   h2             Http2FrameCodec        frames, HPACK, flow control, the http2.* limits
+ *   h2-streams     Http2MultiplexHandler  one child channel per stream
+ *   h2-connection  Http2ConnectionGuard   idle close, GOAWAY on shutdown, abuse meter
+ * </pre>
+ *
+ * <p>Each limit maps to a Netty enforcement: {@code maxResetsPerWindow}/{@code resetWindow} to
+ * {@code decoderEnforceMaxRstFramesPerWindow} (rapid reset), {@code maxSmallContinuationFrames} to
+ * {@code decoderEnforceMaxSmallContinuationFrames} (CONTINUATION flood), {@code
+ * maxControlFramesQueued} to {@code encoderEnforceMaxQueuedControlFrames} (SETTINGS and PING
+ * floods), {@code maxConsecutiveEmptyDataFrames} to {@code
+ * decoderEnforceMaxConsecutiveEmptyDataFrames}, {@code maxHeaderListSize} and {@code
+ * maxConcurrentStreams} to the SETTINGS the gateway announces and enforces.
+ */
+public final class Http2Connections {
+  private Http2Connections() {}
+
+  /**
+   * Adds the HTTP/2 handlers at the end of {@code p} and turns on auto-read: a connection must read
+   * its control frames whatever its streams are doing; stream flow-control windows bound the body
+   * bytes it takes in.
+   *
+   * @param idleNanos an open connection with no stream for this long is closed (keep-alive timeout)
+   * @param gracefulMillis how long a connection closed gracefully waits for its open streams
+   * @param streams initializer of each stream's child channel
+   * @param isCloseIdle recognizes the event fired when the gateway shuts down
+   * @param onAbuse called with the HTTP/2 error name when the gateway sends GOAWAY with an error
+   */
+  public static void install(
+      ChannelPipeline p,
+      Http2Settings settings,
+      long idleNanos,
+      long gracefulMillis,
+      ChannelHandler streams,
+      Predicate<Object> isCloseIdle,
+      Consumer<String> onAbuse) {
+    Http2FrameCodec codec =
+        Http2FrameCodecBuilder.forServer()
+            .initialSettings(
+                io.netty.handler.codec.http2.Http2Settings.defaultSettings()
+                    .maxConcurrentStreams(settings.maxConcurrentStreams())
+                    .maxHeaderListSize(settings.maxHeaderListSize())
+                    .initialWindowSize(settings.initialWindowSize()))
+            .gracefulShutdownTimeoutMillis(gracefulMillis)
+            .validateHeaders(true)
+            .decoderEnforceMaxRstFramesPerWindow(
+                settings.maxResetsPerWindow(), (int) settings.resetWindow().toSeconds())
+            .decoderEnforceMaxSmallContinuationFrames(settings.maxSmallContinuationFrames())
+            .decoderEnforceMaxConsecutiveEmptyDataFrames(settings.maxConsecutiveEmptyDataFrames())
+            .encoderEnforceMaxQueuedControlFrames(settings.maxControlFramesQueued())
+            .build();
+    p.addLast("h2", codec);
+    p.addLast("h2-streams", new Http2MultiplexHandler(streams));
+    p.addLast(
+        "h2-connection",
+        new Http2ConnectionGuard(codec, settings, idleNanos, isCloseIdle, onAbuse));
+    p.channel().config().setAutoRead(true);
+  }
+}
