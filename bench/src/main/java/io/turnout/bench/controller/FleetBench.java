@@ -148,13 +148,25 @@ public final class FleetBench {
       for (int i = 0; i < changes; i++) {
         int w = ++weight;
         long start = System.nanoTime();
-        client
-            .services()
-            .inNamespace("shop")
-            .withName("shop-green")
-            .patch(
-                PatchContext.of(PatchType.JSON_MERGE),
-                "{\"metadata\":{\"annotations\":{\"turnout.io/weight\":\"" + w + "\"}}}");
+        for (int attempt = 1; ; attempt++) {
+          try {
+            client
+                .services()
+                .inNamespace("shop")
+                .withName("shop-green")
+                .patch(
+                    PatchContext.of(PatchType.JSON_MERGE),
+                    "{\"metadata\":{\"annotations\":{\"turnout.io/weight\":\"" + w + "\"}}}");
+            break;
+          } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+            // A swamped mock API server times out (10 s); the merge patch is idempotent, and the
+            // clock keeps running from the first attempt.
+            if (attempt == 3) {
+              throw e;
+            }
+            System.out.println("weight patch attempt " + attempt + " failed: " + e.getMessage());
+          }
+        }
         long acked = System.nanoTime();
         long atGateway = gateway.await(w, start);
         long atWatch = watch.await(w);
