@@ -7,6 +7,7 @@ import io.turnout.controller.server.SnapshotServer;
 import io.turnout.gateway.snapshot.Snapshot;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A running controller: informers, reconciler and the snapshot server, wired together. What {@code
@@ -109,6 +110,14 @@ public interface Controller extends AutoCloseable {
 
   /** The last published snapshot, or null before the first. */
   Snapshot current();
+
+  /**
+   * Compares the reconciler's incrementally kept snapshot with a whole rebuild (publishing the
+   * rebuild if they differ); completes with true when they were equal. For tests and benchmarks.
+   */
+  default CompletableFuture<Boolean> verifySnapshot() {
+    return CompletableFuture.completedFuture(true);
+  }
 
   /** Stops serving and watching. The client is the caller's to close. */
   @Override

@@ -16,9 +16,12 @@ import io.turnout.controller.rollout.LeaderLease;
 import io.turnout.controller.rollout.RolloutEngine;
 import io.turnout.controller.server.SnapshotServer;
 import io.turnout.controller.ui.DashboardState;
+import io.turnout.gateway.snapshot.HostSpec;
 import io.turnout.gateway.snapshot.Snapshot;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,7 +93,17 @@ final class DefaultController implements Controller {
         Reconciler.create(
             view,
             settings.coalesce(),
-            server::publish,
+            new Reconciler.Publisher() {
+              @Override
+              public void publish(Snapshot snapshot) {
+                server.publish(snapshot);
+              }
+
+              @Override
+              public void publish(Snapshot snapshot, Map<String, HostSpec> changed) {
+                server.publish(snapshot, changed); // the stream compares only these hosts
+              }
+            },
             events,
             registry,
             Clock.systemUTC(),
@@ -147,6 +160,11 @@ final class DefaultController implements Controller {
   @Override
   public Snapshot current() {
     return reconciler.current();
+  }
+
+  @Override
+  public CompletableFuture<Boolean> verifySnapshot() {
+    return reconciler.verify();
   }
 
   @Override

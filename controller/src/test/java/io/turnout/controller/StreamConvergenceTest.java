@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * own process and raw subscribers applying deltas with the gateway's code. A random sequence of
  * endpoint, weight and Service changes runs while subscribers drop their connections and resume,
  * and the controller restarts once; afterwards every one holds the controller's state, checked by
- * checksum, and no delta ever failed its checksum.
+ * checksum, no delta ever failed its checksum, and the controller's incrementally assembled state
+ * equals a whole rebuild.
  */
 class StreamConvergenceTest {
   private static final int APPS = 100; // x 2 versions = 200 Services
@@ -133,6 +134,11 @@ class StreamConvergenceTest {
 
     await().atMost(Duration.ofSeconds(60)).until(controller::ready);
     awaitConvergence(readers, gateway);
+    // Every change after the restart went through the incremental assembly: it still equals a
+    // whole rebuild of the same caches.
+    assertTrue(
+        controller.verifySnapshot().get(60, java.util.concurrent.TimeUnit.SECONDS),
+        "the incrementally kept snapshot equals a whole rebuild");
     for (DeltaReader r : readers) {
       assertEquals(0, r.failedDeltas.get(), "no delta failed its checksum");
       assertTrue(r.deltas.get() > 0, "deltas were used, not only full snapshots");

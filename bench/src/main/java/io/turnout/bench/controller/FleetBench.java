@@ -130,33 +130,54 @@ public final class FleetBench {
     System.out.println("all " + subscribers + " subscribers hold the first snapshot");
 
     List<String> rows = new ArrayList<>();
+    List<String> legRows = new ArrayList<>();
     List<double[]> chart = new ArrayList<>();
     int weight = 100;
+    WeightWatch watch = new WeightWatch(client);
     for (int rate : rates) {
       Churn churn = new Churn(client, services, rate);
       Thread.sleep(3_000); // settle into the rate
       long bytes0 = readers.stream().mapToLong(r -> r.bytes.get()).sum();
       long cpu0 = cpuTicks(controller.pid());
+      double[] build0 = buildTimer(port);
       long t0 = System.nanoTime();
       List<Long> toGateway = new ArrayList<>();
       List<Long> toLast = new ArrayList<>();
       List<Long> ackToGateway = new ArrayList<>();
+      Legs legs = new Legs();
       for (int i = 0; i < changes; i++) {
         int w = ++weight;
         long start = System.nanoTime();
-        client
-            .services()
-            .inNamespace("shop")
-            .withName("shop-green")
-            .patch(
-                PatchContext.of(PatchType.JSON_MERGE),
-                "{\"metadata\":{\"annotations\":{\"turnout.io/weight\":\"" + w + "\"}}}");
+        for (int attempt = 1; ; attempt++) {
+          try {
+            client
+                .services()
+                .inNamespace("shop")
+                .withName("shop-green")
+                .patch(
+                    PatchContext.of(PatchType.JSON_MERGE),
+                    "{\"metadata\":{\"annotations\":{\"turnout.io/weight\":\"" + w + "\"}}}");
+            break;
+          } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+            // A swamped mock API server times out (10 s); the merge patch is idempotent, and the
+            // clock keeps running from the first attempt.
+            if (attempt == 3) {
+              throw e;
+            }
+            System.out.println("weight patch attempt " + attempt + " failed: " + e.getMessage());
+          }
+        }
         long acked = System.nanoTime();
         long atGateway = gateway.await(w, start);
+        long atWatch = watch.await(w);
         long atLast = start;
+        long atFirst = Long.MAX_VALUE;
         for (Reader r : readers) {
-          atLast = Math.max(atLast, r.await(w));
+          long at = r.await(w);
+          atLast = Math.max(atLast, at);
+          atFirst = Math.min(atFirst, at);
         }
+        legs.add(start, acked, atWatch, atFirst, gateway, atGateway);
         toGateway.add(atGateway - start);
         ackToGateway.add(Math.max(0, atGateway - acked));
         toLast.add(Math.max(atLast, atGateway) - start);
@@ -171,6 +192,9 @@ public final class FleetBench {
       Stats a = new Stats(ackToGateway);
       double kibPerSub = bytes / 1024.0 / readers.size() / seconds;
       long rss = rssKib(controller.pid());
+      double[] build1 = buildTimer(port);
+      legRows.add(legs.row(rate, churnRate, build0, build1, seconds));
+      System.out.println(legRows.get(legRows.size() - 1));
       String row =
           String.format(
               Locale.ROOT,
@@ -214,6 +238,10 @@ public final class FleetBench {
         .append(
             " | gateway delta applies (endpoint-only) p50 / p99 |\n|---|---|---|---|---|---|---|\n");
     rows.forEach(r -> md.append(r).append('\n'));
+    md.append("\nWhere a weight change's time goes (p50 / p99; the watch is the bench's own on the")
+        .append(" Service, standing in for the controller's informer):\n\n")
+        .append(Legs.HEADER);
+    legRows.forEach(r -> md.append(r).append('\n'));
     md.append("\nGateway apply of one endpoint change (")
         .append(services)
         .append(" Services, in place): ")
@@ -221,6 +249,7 @@ public final class FleetBench {
         .append('\n');
     Files.writeString(out.resolve("FLEET.md"), md.toString());
     Files.writeString(out.resolve("fleet-latency.svg"), svg(chart));
+    watch.close();
     gateway.close();
     readers.forEach(Reader::close);
     controller.destroy();
@@ -409,6 +438,8 @@ public final class FleetBench {
     private final GatewayServer server;
     private volatile int weight = -1;
     private volatile long appliedAt;
+    volatile long applyStartedAt;
+    volatile long applyTook;
     private volatile Snapshot last;
     private final List<Long> endpointApplies = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -446,7 +477,12 @@ public final class FleetBench {
                         endpointApplies.add(took);
                       }
                       if (ok) {
-                        seen(s, greenWeight(hosts));
+                        int w = greenWeight(hosts);
+                        if (w != weight) {
+                          applyStartedAt = t0;
+                          applyTook = took;
+                        }
+                        seen(s, w);
                       }
                       return ok;
                     }
@@ -604,6 +640,132 @@ public final class FleetBench {
   private static List<VersionSpec> replaceFirst(List<VersionSpec> vs, VersionSpec first) {
     List<VersionSpec> out = new ArrayList<>(vs);
     out.set(0, first);
+    return out;
+  }
+
+  // ---- where the time goes ----
+
+  /** The bench's own watch on shop-green: when the API server's event with each weight arrives. */
+  private static final class WeightWatch implements AutoCloseable {
+    private final Map<Integer, Long> seen = new java.util.concurrent.ConcurrentHashMap<>();
+    private final io.fabric8.kubernetes.client.Watch watch;
+
+    WeightWatch(KubernetesClient client) {
+      watch =
+          client
+              .services()
+              .inNamespace("shop")
+              .withName("shop-green")
+              .watch(
+                  new io.fabric8.kubernetes.client.Watcher<
+                      io.fabric8.kubernetes.api.model.Service>() {
+                    @Override
+                    public void eventReceived(
+                        Action action, io.fabric8.kubernetes.api.model.Service s) {
+                      long now = System.nanoTime();
+                      String w = s.getMetadata().getAnnotations().get("turnout.io/weight");
+                      if (w != null) {
+                        seen.putIfAbsent(Integer.parseInt(w), now);
+                      }
+                    }
+
+                    @Override
+                    public void onClose(io.fabric8.kubernetes.client.WatcherException e) {}
+                  });
+    }
+
+    long await(int w) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      Long at;
+      while ((at = seen.get(w)) == null) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("the watch never saw weight " + w);
+        }
+        java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+      }
+      return at;
+    }
+
+    @Override
+    public void close() {
+      watch.close();
+    }
+  }
+
+  /** The legs of each weight change at one churn rate. */
+  private static final class Legs {
+    static final String HEADER =
+        "| updates/s (achieved) | patch sent -> acknowledged (API server) | sent -> watch event"
+            + " | watch event -> first subscriber has it (controller: informer, coalesce, rebuild,"
+            + " diff, encode, write; SSE read) | watch event -> gateway starts applying |"
+            + " gateway apply of the weight delta | controller rebuilds: per second, mean / max |\n"
+            + "|---|---|---|---|---|---|---|\n";
+    final List<Long> ack = new ArrayList<>();
+    final List<Long> watch = new ArrayList<>();
+    final List<Long> controller = new ArrayList<>();
+    final List<Long> toApply = new ArrayList<>();
+    final List<Long> apply = new ArrayList<>();
+
+    void add(long start, long acked, long atWatch, long atFirst, GatewayProbe g, long atGateway) {
+      ack.add(acked - start);
+      watch.add(atWatch - start);
+      controller.add(Math.max(0, atFirst - atWatch));
+      long applyStart = g.applyStartedAt;
+      toApply.add(Math.max(0, applyStart - atWatch));
+      apply.add(g.applyTook);
+    }
+
+    String row(int rate, double achieved, double[] b0, double[] b1, double seconds) {
+      double count = b1[1] - b0[1];
+      return String.format(
+          Locale.ROOT,
+          "| %d (%.1f) | %s | %s | %s | %s | %s | %.1f/s, %.1f / %.1f ms |",
+          rate,
+          achieved,
+          pp(ack),
+          pp(watch),
+          pp(controller),
+          pp(toApply),
+          pp(apply),
+          count / seconds,
+          count == 0 ? 0 : (b1[0] - b0[0]) / count * 1000,
+          b1[2] * 1000);
+    }
+
+    private static String pp(List<Long> l) {
+      Stats s = new Stats(l);
+      return String.format(
+          Locale.ROOT, "%.1f / %.1f ms", s.percentileMillis(50), s.percentileMillis(99));
+    }
+  }
+
+  /** The controller's rebuild timer from its /metrics: sum (s), count, max (s). */
+  private static double[] buildTimer(int port) {
+    double[] out = new double[3];
+    try {
+      String text =
+          Reader.HTTP
+              .send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+      for (String line : text.split("\n")) {
+        String[] f = line.split(" ");
+        if (f.length < 2) {
+          continue;
+        }
+        if (f[0].startsWith("turnout_controller_snapshot_build_seconds_sum")) {
+          out[0] = Double.parseDouble(f[1]);
+        } else if (f[0].startsWith("turnout_controller_snapshot_build_seconds_count")) {
+          out[1] = Double.parseDouble(f[1]);
+        } else if (f[0].startsWith("turnout_controller_snapshot_build_seconds_max")) {
+          out[2] = Double.parseDouble(f[1]);
+        }
+      }
+    } catch (Exception e) {
+      System.out.println("metrics: " + e);
+    }
     return out;
   }
 

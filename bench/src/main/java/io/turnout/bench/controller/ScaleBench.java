@@ -146,9 +146,13 @@ public final class ScaleBench {
     // One annotation change on top: re-translate one Service, re-assemble, compare, publish.
     List<Long> one = new ArrayList<>();
     List<Long> oneCpu = new ArrayList<>();
-    try (Reconciler r = reconciler(view)) {
+    List<Long> diffWhole = new ArrayList<>();
+    List<Long> diffNamed = new ArrayList<>();
+    java.util.concurrent.atomic.AtomicReference<Map<String, io.turnout.gateway.snapshot.HostSpec>>
+        named = new java.util.concurrent.atomic.AtomicReference<>();
+    try (Reconciler r = reconciler(view, named)) {
       keys.forEach(r::enqueue);
-      r.flush().get();
+      Snapshot before = r.flush().get();
       String key = keys.get(1); // app0-green
       for (int i = 0; i < 50; i++) {
         Service s = service(0, "green", 11 + i);
@@ -162,6 +166,24 @@ public final class ScaleBench {
         if (after.hosts().get(0).routes().get(0).versions().get(1).weight() != 11 + i) {
           throw new AssertionError("the change did not make it into the snapshot");
         }
+        // The stream's side of the same change: the delta, by whole comparison or from the
+        // hosts the reconciler named.
+        long d0 = System.nanoTime();
+        var whole = io.turnout.gateway.snapshot.SnapshotDiff.between(before, after);
+        long d1 = System.nanoTime();
+        Map<String, io.turnout.gateway.snapshot.HostSpec> byName = new HashMap<>();
+        before.hosts().forEach(h -> byName.put(h.host(), h));
+        long d2 = System.nanoTime();
+        var fromNamed =
+            io.turnout.gateway.snapshot.SnapshotDiff.changes(
+                before.version(), after.version(), byName, named.get());
+        long d3 = System.nanoTime();
+        if (!whole.equals(fromNamed)) {
+          throw new AssertionError("the two deltas differ");
+        }
+        diffWhole.add(d1 - d0);
+        diffNamed.add(d3 - d2);
+        before = after;
       }
     }
 
@@ -226,6 +248,10 @@ public final class ScaleBench {
         "one annotation change, rebuild + compare: " + new Stats(one.subList(5, 50)).summary());
     System.out.println("  reconciler CPU time: " + new Stats(oneCpu.subList(5, 50)).summary());
     System.out.println(
+        "  stream delta, whole comparison: " + new Stats(diffWhole.subList(5, 50)).summary());
+    System.out.println(
+        "  stream delta, named hosts only: " + new Stats(diffNamed.subList(5, 50)).summary());
+    System.out.println(
         "  translate all 5000 (not done per change): "
             + new Stats(translateAll.subList(5, 20)).summary());
     System.out.println("  assemble: " + new Stats(assemble.subList(5, 20)).summary());
@@ -242,6 +268,30 @@ public final class ScaleBench {
       }
     }
     throw new IllegalStateException("no reconciler thread");
+  }
+
+  private static Reconciler reconciler(
+      ClusterView view,
+      java.util.concurrent.atomic.AtomicReference<Map<String, io.turnout.gateway.snapshot.HostSpec>>
+          named) {
+    return Reconciler.create(
+        view,
+        Duration.ofMillis(25),
+        new Reconciler.Publisher() {
+          @Override
+          public void publish(Snapshot snapshot) {
+            named.set(null);
+          }
+
+          @Override
+          public void publish(
+              Snapshot snapshot, Map<String, io.turnout.gateway.snapshot.HostSpec> changed) {
+            named.set(changed);
+          }
+        },
+        r -> {},
+        new SimpleMeterRegistry(),
+        Clock.systemUTC());
   }
 
   private static Reconciler reconciler(ClusterView view) {

@@ -13,6 +13,7 @@ import io.turnout.gateway.snapshot.SnapshotValidator;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -31,12 +32,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link Reconciler}: one thread, a set of dirty keys, the last translation of every Service.
+ * The {@link Reconciler}: one thread, a set of dirty keys, the last translation of every Service
+ * and the assembled hosts ({@link HostAssembly}), so a change re-translates its Services and
+ * re-assembles only the hosts they reach. A whole rebuild runs first, after a failure and every
+ * {@code verifyEvery}, compared with the kept hosts.
  *
  * <p>Threads: {@link #enqueue} and {@link #kick} are called from informer threads and only touch
  * the concurrent {@code dirty} set and the {@code scheduled} flag. Everything else ({@code routes},
- * {@code deleted}, the rejection maps, {@code current}'s writes) is owned by the single
- * "turnout-reconciler" thread. {@code current} is volatile for readers elsewhere.
+ * {@code deleted}, the rejection maps, the assembly, {@code current}'s writes) is owned by the
+ * single "turnout-reconciler" thread. {@code current} is volatile for readers elsewhere.
  */
 final class CoalescingReconciler implements Reconciler {
   private static final Logger log = LoggerFactory.getLogger(CoalescingReconciler.class);
@@ -46,9 +50,9 @@ final class CoalescingReconciler implements Reconciler {
   private final Publisher publisher;
   private final RejectionListener listener;
   private final Clock clock;
-  private final DrainLedger drains;
-  private final HostOwnership ownership;
+  private final HostAssembly assembly;
   private final SourceMerger sources;
+  private final long verifyEveryNanos;
   private final ScheduledExecutorService thread;
 
   private final Set<String> dirty = ConcurrentHashMap.newKeySet();
@@ -59,6 +63,9 @@ final class CoalescingReconciler implements Reconciler {
   private final Map<String, ServiceRoute> deleted = new HashMap<>();
   private final Map<String, Rejection> translationRejections = new HashMap<>();
   private Map<String, Rejection> reported = new HashMap<>();
+  private boolean wholeNext;
+  private boolean sourcedLast; // the last pass had routes from another source
+  private long lastWholeNanos;
   private volatile Snapshot current;
 
   private final Timer buildTimer;
@@ -67,6 +74,7 @@ final class CoalescingReconciler implements Reconciler {
   private final AtomicLong servicesAccepted = new AtomicLong();
   private final AtomicLong servicesRejected = new AtomicLong();
   private final Counter published;
+  private final Counter drift;
 
   CoalescingReconciler(
       ClusterView view,
@@ -77,11 +85,12 @@ final class CoalescingReconciler implements Reconciler {
       Clock clock,
       DrainStampWriter drainStamps,
       HostOwnership ownership,
-      List<RouteSource> sources) {
+      List<RouteSource> sources,
+      Duration verifyEvery) {
     this.view = view;
     this.sources = new SourceMerger(sources);
-    this.drains = new DrainLedger(view, drainStamps, clock);
-    this.ownership = ownership;
+    this.assembly = new HostAssembly(ownership, new DrainLedger(view, drainStamps, clock));
+    this.verifyEveryNanos = verifyEvery.toNanos();
     this.coalesceNanos = coalesce.toNanos();
     this.publisher = publisher;
     this.listener = listener;
@@ -121,6 +130,11 @@ final class CoalescingReconciler implements Reconciler {
     this.published =
         Counter.builder("turnout.controller.snapshots.published")
             .description("Snapshots published (only changed ones)")
+            .register(registry);
+    this.drift =
+        Counter.builder("turnout.controller.snapshot.drift")
+            .description(
+                "Times the incrementally kept snapshot differed from a whole rebuild (a bug)")
             .register(registry);
   }
 
@@ -175,6 +189,31 @@ final class CoalescingReconciler implements Reconciler {
     return current;
   }
 
+  @Override
+  public CompletableFuture<Boolean> verify() {
+    CompletableFuture<Boolean> done = new CompletableFuture<>();
+    try {
+      thread.execute(
+          () -> {
+            try {
+              reconcile();
+              if (current == null) {
+                done.complete(true);
+                return;
+              }
+              double before = drift.count();
+              rebuildWhole(current.version(), true, sources.collect());
+              done.complete(drift.count() == before);
+            } catch (Throwable t) {
+              done.completeExceptionally(t);
+            }
+          });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      done.completeExceptionally(e);
+    }
+    return done;
+  }
+
   private void reconcile() {
     if (!view.hasSynced() || !sources.hasSynced()) {
       return; // keys stay dirty; the sync completion kicks us again
@@ -188,44 +227,111 @@ final class CoalescingReconciler implements Reconciler {
         it.remove();
       }
       retranslate(keys);
-      List<ServiceRoute> all = new ArrayList<>(routes.size() + deleted.size());
-      all.addAll(routes.values());
-      all.addAll(deleted.values());
-      SourceMerger.Pass sourced = sources.collect();
-      HostOwnership owners = sourced.ownership(ownership);
-      SnapshotAssembler.Result assembled = SnapshotAssembler.assemble(all, owners);
-      Map<String, Rejection> now = new HashMap<>(translationRejections);
-      for (Rejection conflict : assembled.conflicts()) {
-        now.put(conflict.key(), conflict);
-      }
-      reportTransitions(now);
-      servicesRejected.set(now.size());
-      servicesAccepted.set(routes.size() - assembled.conflicts().size());
-
       Snapshot last = current;
-      List<HostSpec> merged = sourced.merge(assembled.hosts(), all, owners);
-      List<HostSpec> hosts = drains.stamp(merged, last, all, now.keySet());
-      if (last != null && last.hosts().equals(hosts)) {
-        return; // writes only on change: gateways need not hear about a resync
-      }
-      Snapshot next =
-          new Snapshot(Reconciler.nextVersion(last == null ? 0 : last.version(), clock), hosts);
-      try {
-        SnapshotValidator.validate(next);
-      } catch (ConfigException e) {
-        // The translator checks each Service, so this is a bug; keep serving the last good one.
-        log.error("built an invalid snapshot, keeping version {}: {}", versionOf(last), e);
+      // While another source routes hosts, every pass is a whole one: its objects and the
+      // Services decide host ownership together, and a source only says that something changed.
+      SourceMerger.Pass sourced = sources.collect();
+      boolean withSources = !sourced.isEmpty();
+      if (last == null || wholeNext || withSources || sourcedLast) {
+        sourcedLast = withSources;
+        rebuildWhole(last == null ? -1 : last.version(), false, sourced);
         return;
       }
-      current = next;
-      snapshotVersion.set(next.version());
-      published.increment();
-      publisher.publish(next);
+      if (!keys.isEmpty()) {
+        // Only the hosts these Services can reach; see HostAssembly.
+        wholeNext = !commit(assembly.assembleTouched(keys, this::routeOf, last.version()));
+      }
+      if (start - lastWholeNanos >= verifyEveryNanos) {
+        rebuildWhole(current.version(), true, sourced);
+      }
     } catch (RuntimeException e) {
+      wholeNext = true;
       log.error("snapshot rebuild failed; keeping the last one", e);
     } finally {
       buildTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     }
+  }
+
+  /**
+   * Assembles every route, as after a start. When {@code verifying}, the kept hosts should come out
+   * the same; if they do not (a bug in what a change reaches), the difference is logged, counted
+   * and the whole rebuild published, so the kept state never drifts for longer than {@code
+   * verifyEvery}.
+   */
+  private void rebuildWhole(long lastVersion, boolean verifying, SourceMerger.Pass sourced) {
+    lastWholeNanos = System.nanoTime();
+    List<ServiceRoute> all = new ArrayList<>(routes.size() + deleted.size());
+    all.addAll(routes.values());
+    all.addAll(deleted.values());
+    HostAssembly.Outcome o = assembly.assembleAll(all, lastVersion, sourced);
+    boolean differs = !o.changed().isEmpty() || !o.conflicts().equals(assembly.conflicts());
+    if (verifying && differs && dirty.isEmpty()) {
+      // With keys dirty the caches moved on since the kept state was built: not a drift.
+      drift.increment();
+      String first = o.changed().isEmpty() ? null : o.changed().keySet().iterator().next();
+      log.error(
+          "the incrementally kept snapshot differs from a whole rebuild in hosts {} (conflicts"
+              + " kept {}, rebuilt {}; first host kept {}, rebuilt {}); publishing the whole"
+              + " rebuild",
+          o.changed().keySet(),
+          assembly.conflicts().keySet(),
+          o.conflicts().keySet(),
+          first == null ? null : assembly.hostsByName().get(first),
+          first == null ? null : o.changed().get(first));
+    }
+    wholeNext = !commit(o);
+  }
+
+  /**
+   * Reports rejections, then validates the changed hosts and publishes them (nothing when nothing
+   * changed). Returns false, keeping the last snapshot, when the result does not validate.
+   */
+  private boolean commit(HostAssembly.Outcome o) {
+    Map<String, Rejection> conflicts = new HashMap<>();
+    if (!o.whole()) {
+      conflicts.putAll(assembly.conflicts());
+      conflicts.keySet().removeAll(o.scope());
+    }
+    conflicts.putAll(o.conflicts());
+    Map<String, Rejection> now = new HashMap<>(translationRejections);
+    now.putAll(conflicts);
+    reportTransitions(now);
+    servicesRejected.set(now.size());
+    servicesAccepted.set(routes.size() - conflicts.size());
+
+    Snapshot last = current;
+    if (last != null && o.changed().isEmpty()) {
+      assembly.apply(o);
+      return true; // writes only on change: gateways need not hear about a resync
+    }
+    List<HostSpec> changedHosts = new ArrayList<>(o.changed().size());
+    for (HostSpec h : o.changed().values()) {
+      if (h != null) {
+        changedHosts.add(h);
+      }
+    }
+    long version = Reconciler.nextVersion(last == null ? 0 : last.version(), clock);
+    try {
+      // The unchanged hosts were validated when they were first published.
+      SnapshotValidator.validate(new Snapshot(version, changedHosts));
+    } catch (ConfigException e) {
+      // The translator checks each Service, so this is a bug; keep serving the last good one.
+      log.error("built an invalid snapshot, keeping version {}: {}", versionOf(last), e);
+      return false;
+    }
+    assembly.apply(o);
+    Snapshot next = new Snapshot(version, assembly.hosts());
+    current = next;
+    snapshotVersion.set(next.version());
+    published.increment();
+    publisher.publish(next, Collections.unmodifiableMap(o.changed()));
+    return true;
+  }
+
+  /** The route {@code key} contributes now (live, or deleted and draining), or null. */
+  private ServiceRoute routeOf(String key) {
+    ServiceRoute r = routes.get(key);
+    return r != null ? r : deleted.get(key);
   }
 
   /** Re-translates {@code keys}, updating {@code routes}, {@code deleted} and rejections. */

@@ -41,7 +41,11 @@ import java.util.Set;
  * until 12:05:00.031 with the default 5-minute {@code drainTimeout}. When blue serves again its
  * stamp goes, from the snapshot and from the Service.
  *
- * <p>A Service stamped for several hosts keeps one annotation: the earliest of its stamps.
+ * <p>A Service stamped for several hosts keeps one annotation: the earliest of its stamps, and
+ * every version of it that does not serve carries that earliest stamp at once. (Rule 2 would give
+ * them that stamp on the next rebuild anyway, once the annotation is read back; giving it at once
+ * makes a stamp the same whichever rebuild computes it, which the reconciler's check of its kept
+ * hosts against a whole rebuild relies on.)
  *
  * <p>Owned by the reconciler thread.
  */
@@ -70,10 +74,51 @@ final class DrainLedger {
       Snapshot previous,
       Collection<ServiceRoute> routes,
       Set<String> leftOut) {
+    Map<String, HostSpec> byName = new HashMap<>();
+    if (previous != null) {
+      for (HostSpec h : previous.hosts()) {
+        byName.put(h.host(), h);
+      }
+    }
+    return stamp(hosts, byName, previous == null ? -1 : previous.version(), routes, leftOut);
+  }
+
+  /**
+   * As {@link #stamp(List, Snapshot, Collection, Set)} for some hosts only: the incremental rebuild
+   * stamps just the hosts a change reached. {@code routes} must hold every route that claims one of
+   * {@code hosts} (all of a Service's slots are then among them, so its annotation is right).
+   *
+   * @param previousHosts the last published hosts by name (only those named in {@code hosts} are
+   *     read)
+   * @param previousVersion the last published version, or -1 after a start
+   */
+  List<HostSpec> stamp(
+      List<HostSpec> hosts,
+      Map<String, HostSpec> previousHosts,
+      long previousVersion,
+      Collection<ServiceRoute> routes,
+      Set<String> leftOut) {
     long now = clock.millis();
     Map<Slot, ServiceRoute> owners = owners(routes, leftOut);
-    Map<Slot, VersionSpec> before = index(previous);
-    Map<String, Long> wanted = new HashMap<>(); // live Service key -> its stamp, or null
+    Map<Slot, VersionSpec> before = index(hosts, previousHosts);
+    Map<String, Long> wanted = new HashMap<>(); // live Service key -> its stamp, or MAX_VALUE
+    Map<Slot, Long> stamps = new HashMap<>();
+    for (HostSpec host : hosts) {
+      for (RouteSpec route : host.routes()) {
+        for (VersionSpec v : route.versions()) {
+          Slot slot = new Slot(host.host(), route.path(), v.name());
+          ServiceRoute owner = owners.get(slot);
+          boolean live = owner != null && owner.live();
+          Long recorded = live ? recorded(owner.key()) : null;
+          Long stamp =
+              serving(v) ? null : stampOf(before.get(slot), recorded, previousVersion, now);
+          if (live) {
+            wanted.merge(owner.key(), stamp == null ? Long.MAX_VALUE : stamp, Math::min);
+          }
+          stamps.put(slot, stamp);
+        }
+      }
+    }
     List<HostSpec> out = new ArrayList<>(hosts.size());
     for (HostSpec host : hosts) {
       List<RouteSpec> routesOut = new ArrayList<>(host.routes().size());
@@ -81,12 +126,11 @@ final class DrainLedger {
         List<VersionSpec> versions = new ArrayList<>(route.versions().size());
         for (VersionSpec v : route.versions()) {
           Slot slot = new Slot(host.host(), route.path(), v.name());
+          Long stamp = stamps.get(slot);
           ServiceRoute owner = owners.get(slot);
-          boolean live = owner != null && owner.live();
-          Long recorded = live ? recorded(owner.key()) : null;
-          Long stamp = serving(v) ? null : stampOf(before.get(slot), recorded, previous, now);
-          if (live) {
-            wanted.merge(owner.key(), stamp == null ? Long.MAX_VALUE : stamp, Math::min);
+          if (!serving(v) && owner != null && owner.live()) {
+            long earliest = wanted.get(owner.key());
+            stamp = earliest == Long.MAX_VALUE ? stamp : Long.valueOf(earliest);
           }
           versions.add(Objects.equals(stamp, v.drainingSince()) ? v : v.withDrainingSince(stamp));
         }
@@ -103,11 +147,11 @@ final class DrainLedger {
     return List.copyOf(out);
   }
 
-  private static Long stampOf(VersionSpec before, Long recorded, Snapshot previous, long now) {
+  private static Long stampOf(VersionSpec before, Long recorded, long previousVersion, long now) {
     if (before != null && serving(before)) {
       // It stops now. An annotation older than the snapshot in which it still served is left
       // over from an earlier drain; a newer one is another replica's stamp of this very stop.
-      return recorded != null && recorded > previous.version() ? recorded : now;
+      return recorded != null && recorded > previousVersion ? recorded : now;
     }
     if (recorded != null) {
       return recorded;
@@ -167,14 +211,18 @@ final class DrainLedger {
     return owners;
   }
 
-  private static Map<Slot, VersionSpec> index(Snapshot snapshot) {
+  /** The previous versions of the hosts named in {@code hosts}, by slot. */
+  private static Map<Slot, VersionSpec> index(
+      List<HostSpec> hosts, Map<String, HostSpec> previousHosts) {
     Map<Slot, VersionSpec> out = new HashMap<>();
-    if (snapshot != null) {
-      for (HostSpec h : snapshot.hosts()) {
-        for (RouteSpec r : h.routes()) {
-          for (VersionSpec v : r.versions()) {
-            out.put(new Slot(h.host(), r.path(), v.name()), v);
-          }
+    for (HostSpec now : hosts) {
+      HostSpec h = previousHosts.get(now.host());
+      if (h == null) {
+        continue;
+      }
+      for (RouteSpec r : h.routes()) {
+        for (VersionSpec v : r.versions()) {
+          out.put(new Slot(h.host(), r.path(), v.name()), v);
         }
       }
     }

@@ -1,25 +1,41 @@
 package io.turnout.controller.k8s;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.turnout.gateway.snapshot.HostSpec;
 import io.turnout.gateway.snapshot.Snapshot;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * Turns cluster changes into published snapshots. Informer callbacks call {@link #enqueue} with the
  * key of the Service that may have changed and return at once; the reconciler, on its own thread,
  * waits a short coalescing window so a burst (a rollout moving 30 pods) becomes one snapshot,
- * re-translates only the Services enqueued, assembles the whole snapshot and publishes it only when
- * its content changed.
+ * re-translates only the Services enqueued, re-assembles only the hosts they can reach and
+ * publishes the snapshot only when its content changed. A whole rebuild every {@link #VERIFY_EVERY}
+ * checks the kept state.
  */
 public interface Reconciler extends AutoCloseable {
   /** Receives every new snapshot, in order, on the reconciler thread. Must not block. */
   @FunctionalInterface
   interface Publisher {
     void publish(Snapshot snapshot);
+
+    /**
+     * As {@link #publish(Snapshot)}, also naming what changed since the last snapshot published.
+     *
+     * @param changed host name -> its new form, or null for a host that went; every other host is
+     *     the same as in the last snapshot
+     */
+    default void publish(Snapshot snapshot, Map<String, HostSpec> changed) {
+      publish(snapshot);
+    }
   }
+
+  /** How often the reconciler compares its incrementally kept hosts with a whole rebuild. */
+  Duration VERIFY_EVERY = Duration.ofMinutes(5);
 
   /** Told when a Service starts or stops being rejected (not on every rebuild). */
   interface RejectionListener {
@@ -106,8 +122,45 @@ public interface Reconciler extends AutoCloseable {
       DrainStampWriter drainStamps,
       HostOwnership ownership,
       List<RouteSource> sources) {
+    return create(
+        view,
+        coalesce,
+        publisher,
+        listener,
+        registry,
+        clock,
+        drainStamps,
+        ownership,
+        sources,
+        VERIFY_EVERY);
+  }
+
+  /**
+   * @param verifyEvery how often the kept hosts are compared with a whole rebuild (zero: after
+   *     every rebuild, for tests)
+   */
+  static Reconciler create(
+      ClusterView view,
+      Duration coalesce,
+      Publisher publisher,
+      RejectionListener listener,
+      MeterRegistry registry,
+      Clock clock,
+      DrainStampWriter drainStamps,
+      HostOwnership ownership,
+      List<RouteSource> sources,
+      Duration verifyEvery) {
     return new CoalescingReconciler(
-        view, coalesce, publisher, listener, registry, clock, drainStamps, ownership, sources);
+        view,
+        coalesce,
+        publisher,
+        listener,
+        registry,
+        clock,
+        drainStamps,
+        ownership,
+        sources,
+        verifyEvery);
   }
 
   /**
@@ -138,6 +191,13 @@ public interface Reconciler extends AutoCloseable {
 
   /** The last published snapshot, or null. */
   Snapshot current();
+
+  /**
+   * Runs a rebuild of what is enqueued, then a whole rebuild, on the reconciler thread, and
+   * completes with false when the whole rebuild differed from the incrementally kept hosts (which
+   * it then publishes). For tests and benchmarks.
+   */
+  CompletableFuture<Boolean> verify();
 
   @Override
   void close();

@@ -91,6 +91,11 @@ final class SourceMerger {
       return empty() ? ownership : ownership.withClaims(claims());
     }
 
+    /** True when no source routes anything: the Services' hosts are the whole snapshot. */
+    boolean isEmpty() {
+      return empty();
+    }
+
     private boolean empty() {
       for (List<SourcedRoutes> list : wanted) {
         if (!list.isEmpty()) {

@@ -17,8 +17,10 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.turnout.gateway.snapshot.HostSpec;
 import io.turnout.gateway.snapshot.Snapshot;
 import java.net.InetSocketAddress;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -118,7 +120,12 @@ final class NettySnapshotServer implements SnapshotServer {
 
   @Override
   public void publish(Snapshot snapshot) {
-    stream.publish(snapshot);
+    stream.publish(snapshot, null);
+  }
+
+  @Override
+  public void publish(Snapshot snapshot, Map<String, HostSpec> changed) {
+    stream.publish(snapshot, changed);
   }
 
   /** True when {@code req} carries the stream token (or none is set). */

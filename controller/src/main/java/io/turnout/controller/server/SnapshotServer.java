@@ -2,8 +2,10 @@ package io.turnout.controller.server;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.turnout.controller.fleet.FleetStats;
+import io.turnout.gateway.snapshot.HostSpec;
 import io.turnout.gateway.snapshot.Snapshot;
 import java.time.Duration;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -153,6 +155,14 @@ public interface SnapshotServer extends AutoCloseable {
 
   /** Streams {@code snapshot} to every subscriber. Thread-safe, never blocks. */
   void publish(Snapshot snapshot);
+
+  /**
+   * As {@link #publish(Snapshot)}, naming the hosts that changed since the last snapshot published
+   * (name -> new form, null when gone), so the stream compares only those.
+   */
+  default void publish(Snapshot snapshot, Map<String, HostSpec> changed) {
+    publish(snapshot);
+  }
 
   /** The bound port. */
   int port();

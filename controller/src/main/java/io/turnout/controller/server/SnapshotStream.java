@@ -29,8 +29,10 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li><b>Deltas.</b> Each send is the {@link SnapshotDiff} from the last state sent, with the
- *       {@link SnapshotChecksum} of the new state (kept host by host). Deltas are held (up to
- *       {@code historyEvents} and {@code historyBytes}) so a subscriber resuming with {@code
+ *       {@link SnapshotChecksum} of the new state (kept host by host). The reconciler names the
+ *       hosts each snapshot changed, so only those are compared ({@link SnapshotDiff#changes}); a
+ *       snapshot published without them is compared whole. Deltas are held (up to {@code
+ *       historyEvents} and {@code historyBytes}) so a subscriber resuming with {@code
  *       Last-Event-ID} gets the ones it missed; else it gets a full snapshot.
  *   <li><b>Priorities.</b> A change of anything but endpoints (weight, version, route, host) is
  *       sent at once, carrying any endpoint changes gathered so far. Endpoint-only changes are
@@ -59,7 +61,12 @@ final class SnapshotStream implements AutoCloseable {
   private int fullModeSubscribers;
   private Snapshot sent;
   private SnapshotChecksum checksum;
+  private Map<String, HostSpec> sentHosts = Map.of();
   private Snapshot latest;
+  // What changed between `sent` and `latest`: host -> new form (null: gone). When a snapshot came
+  // without its changes, `unknownChanges` makes the next send compare the snapshots whole.
+  private final Map<String, HostSpec> pending = new HashMap<>();
+  private boolean unknownChanges;
   private Published fullOfSent;
   private final ArrayDeque<Published> history = new ArrayDeque<>();
   private long heldBytes;
@@ -90,9 +97,14 @@ final class SnapshotStream implements AutoCloseable {
             .register(registry);
   }
 
-  /** Takes a new snapshot from the reconciler. Any thread; never blocks. */
-  void publish(Snapshot s) {
-    run(() -> onSnapshot(s));
+  /**
+   * Takes a new snapshot from the reconciler. Any thread; never blocks.
+   *
+   * @param changed the hosts that changed since the last snapshot published (name -> new form, null
+   *     when gone), or null when not known (the snapshots are then compared whole)
+   */
+  void publish(Snapshot s, Map<String, HostSpec> changed) {
+    run(() -> onSnapshot(s, changed));
   }
 
   /** Starts sending to {@code s}: held deltas after {@code lastEventId}, else the full state. */
@@ -124,13 +136,18 @@ final class SnapshotStream implements AutoCloseable {
     }
   }
 
-  private void onSnapshot(Snapshot next) {
+  private void onSnapshot(Snapshot next, Map<String, HostSpec> changed) {
     latest = next;
     if (sent == null) {
       sendFirst(next);
       return;
     }
-    SnapshotDelta d = SnapshotDiff.between(sent, next);
+    if (changed == null) {
+      unknownChanges = true;
+    } else if (!unknownChanges) {
+      pending.putAll(changed);
+    }
+    SnapshotDelta d = sinceSent();
     if (d.isEmpty() && next.version() == sent.version()) {
       return;
     }
@@ -149,12 +166,30 @@ final class SnapshotStream implements AutoCloseable {
   private void flushEndpoints() {
     endpointFlush = null;
     if (latest != sent && latest.version() != sent.version()) {
-      send(SnapshotDiff.between(sent, latest));
+      send(sinceSent());
     }
+  }
+
+  /** The delta from the state sent to the latest: only the changed hosts compared, if known. */
+  private SnapshotDelta sinceSent() {
+    return unknownChanges
+        ? SnapshotDiff.between(sent, latest)
+        : SnapshotDiff.changes(sent.version(), latest.version(), sentHosts, pending);
+  }
+
+  private static Map<String, HostSpec> byName(Snapshot s) {
+    Map<String, HostSpec> out = new HashMap<>(s.hosts().size() * 2);
+    for (HostSpec h : s.hosts()) {
+      out.put(h.host(), h);
+    }
+    return out;
   }
 
   private void sendFirst(Snapshot s) {
     sent = s;
+    sentHosts = byName(s);
+    pending.clear();
+    unknownChanges = false;
     checksum = SnapshotChecksum.of(s);
     fullOfSent = Published.full(s);
     fullEvents.increment();
@@ -175,20 +210,25 @@ final class SnapshotStream implements AutoCloseable {
     for (HostSpec h : d.hosts()) {
       checksum.put(h);
     }
-    if (!d.endpoints().isEmpty()) {
-      Set<String> names = new HashSet<>();
-      for (EndpointChange c : d.endpoints()) {
-        names.add(c.host());
-      }
-      Map<String, HostSpec> byName = new HashMap<>();
-      for (HostSpec h : latest.hosts()) {
-        if (names.contains(h.host())) {
-          byName.put(h.host(), h);
+    if (unknownChanges) {
+      sentHosts = byName(latest);
+    } else {
+      for (Map.Entry<String, HostSpec> e : pending.entrySet()) {
+        if (e.getValue() == null) {
+          sentHosts.remove(e.getKey());
+        } else {
+          sentHosts.put(e.getKey(), e.getValue());
         }
       }
-      for (String name : names) {
-        checksum.put(byName.get(name));
-      }
+    }
+    pending.clear();
+    unknownChanges = false;
+    Set<String> names = new HashSet<>();
+    for (EndpointChange c : d.endpoints()) {
+      names.add(c.host());
+    }
+    for (String name : names) {
+      checksum.put(sentHosts.get(name));
     }
     Published p = Published.delta(d.withChecksum(checksum.value()));
     deltaEvents.increment();

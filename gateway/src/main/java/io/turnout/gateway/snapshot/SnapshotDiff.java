@@ -42,6 +42,38 @@ public final class SnapshotDiff {
   }
 
   /**
+   * The delta between two snapshots that differ at most in the hosts named in {@code changed}: what
+   * the controller's stream uses, at a cost proportional to the change rather than the snapshot.
+   * Same result as {@link #between} for such snapshots.
+   *
+   * @param before the hosts of snapshot {@code from}, by name
+   * @param changed host name -> its form in snapshot {@code to}, or null when {@code to} has no
+   *     such host
+   */
+  public static SnapshotDelta changes(
+      long from, long to, Map<String, HostSpec> before, Map<String, HostSpec> changed) {
+    List<String> names = new ArrayList<>(changed.keySet());
+    names.sort(null);
+    List<HostSpec> hosts = new ArrayList<>();
+    List<String> removed = new ArrayList<>();
+    List<EndpointChange> endpoints = new ArrayList<>();
+    for (String name : names) {
+      HostSpec old = before.get(name);
+      HostSpec now = changed.get(name);
+      if (now == null) {
+        if (old != null) {
+          removed.add(name);
+        }
+      } else if (old == null) {
+        hosts.add(now);
+      } else if (!old.equals(now) && !endpointChanges(old, now, endpoints)) {
+        hosts.add(now);
+      }
+    }
+    return new SnapshotDelta(to, from, null, hosts, removed, endpoints);
+  }
+
+  /**
    * Adds to {@code out} the endpoint changes that turn {@code old} into {@code now} and returns
    * true, or returns false (adding nothing) when more than endpoints differ.
    */

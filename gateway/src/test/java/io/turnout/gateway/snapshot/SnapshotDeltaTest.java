@@ -143,6 +143,32 @@ class SnapshotDeltaTest {
     assertEquals(SnapshotChecksum.of(current).value(), receiver.checksum());
   }
 
+  @Test
+  void aDeltaFromTheNamedChangesEqualsTheWholeComparison() {
+    Random rnd = new Random(7);
+    Snapshot current = randomSnapshot(rnd, 1, null);
+    for (int i = 2; i < 300; i++) {
+      Snapshot next = randomSnapshot(rnd, i, current);
+      Map<String, HostSpec> before = new HashMap<>();
+      current.hosts().forEach(h -> before.put(h.host(), h));
+      Map<String, HostSpec> after = new HashMap<>();
+      next.hosts().forEach(h -> after.put(h.host(), h));
+      // What the controller names: every host that differs, plus some that do not.
+      Map<String, HostSpec> changed = new HashMap<>();
+      for (int h = 0; h < 25; h++) {
+        String name = "h" + h + ".test";
+        if (!java.util.Objects.equals(before.get(name), after.get(name)) || rnd.nextInt(8) == 0) {
+          changed.put(name, after.get(name));
+        }
+      }
+      assertEquals(
+          SnapshotDiff.between(current, next),
+          SnapshotDiff.changes(current.version(), next.version(), before, changed),
+          "step " + i);
+      current = next;
+    }
+  }
+
   /** 20 hosts; each step moves a few endpoints, sometimes a weight, adds or removes a host. */
   private static Snapshot randomSnapshot(Random rnd, long version, Snapshot previous) {
     Map<String, HostSpec> hosts = new java.util.TreeMap<>();
