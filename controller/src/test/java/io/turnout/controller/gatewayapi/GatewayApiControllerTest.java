@@ -184,8 +184,11 @@ class GatewayApiControllerTest {
     }
 
     // An edit of the spec bumps the generation; the status follows it.
-    r.getSpec().getRules().get(0).getBackendRefs().get(2).setWeight(10);
-    client.resource(r).update();
+    GatewayApiFixture.editRoute(
+        client,
+        "infra",
+        "weighted-backends",
+        e -> e.getSpec().getRules().get(0).getBackendRefs().get(2).setWeight(10));
     awaitLines(List.of("weight.example.com / backend-v1=70 backend-v2=30 backend-v3=10"));
     await()
         .atMost(WAIT)
@@ -401,10 +404,8 @@ class GatewayApiControllerTest {
     awaitLines(List.of("team.example.com / missing=1(no endpoints)"));
 
     // Pointed at a Gateway that is not Turnout's, the route loses Turnout's status entry.
-    HTTPRoute moved =
-        client.resources(HTTPRoute.class).inNamespace("other").withName("from-other").get();
-    moved.getSpec().getParentRefs().get(0).setName("not-ours");
-    client.resource(moved).update();
+    GatewayApiFixture.editRoute(
+        client, "other", "from-other", e -> e.getSpec().getParentRefs().get(0).setName("not-ours"));
     await().atMost(WAIT).until(() -> parent(client, "other", "from-other", "gw") == null);
     await()
         .atMost(WAIT)
@@ -553,9 +554,15 @@ class GatewayApiControllerTest {
     awaitLines(
         List.of(
             "canary.example.com / backend-v1=90 backend-v2=10", "legacy.example.com / legacy=1"));
-    HTTPRoute r = client.resources(HTTPRoute.class).inNamespace("infra").withName("canary").get();
-    r.getSpec().getRules().get(0).setBackendRefs(List.of(backend(null, "backend-v2", 80, 100)));
-    client.resource(r).update();
+    GatewayApiFixture.editRoute(
+        client,
+        "infra",
+        "canary",
+        e ->
+            e.getSpec()
+                .getRules()
+                .get(0)
+                .setBackendRefs(List.of(backend(null, "backend-v2", 80, 100))));
     // v1 leaves the rule but keeps its pods: it stays at weight 0, stamped, so pins can finish.
     awaitLines(
         List.of(

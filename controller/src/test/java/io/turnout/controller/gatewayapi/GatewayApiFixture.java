@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.Listener;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.turnout.controller.FakeCluster;
 import io.turnout.gateway.snapshot.HostSpec;
 import io.turnout.gateway.snapshot.RouteSpec;
@@ -26,12 +27,34 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Gateway API objects for tests: the CRDs in a {@link FakeCluster}, Turnout's GatewayClass, and
  * builders for Gateways, listeners, HTTPRoutes and their status.
  */
 final class GatewayApiFixture {
+
+  /**
+   * Edits an HTTPRoute as {@code kubectl edit} does: a GET, the change, a PUT. The controller
+   * writes the route's status meanwhile, so a 409 Conflict is retried with a fresh GET.
+   */
+  static void editRoute(
+      KubernetesClient client, String namespace, String name, Consumer<HTTPRoute> change) {
+    for (int attempt = 1; ; attempt++) {
+      HTTPRoute r = client.resources(HTTPRoute.class).inNamespace(namespace).withName(name).get();
+      change.accept(r);
+      try {
+        client.resource(r).update();
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 5) {
+          throw e;
+        }
+      }
+    }
+  }
+
   static final String CLASS = "turnout";
 
   private GatewayApiFixture() {}

@@ -106,10 +106,11 @@ class GatewayApiTrafficTest {
   }
 
   private void setWeights(int w1, int w2, int w3) {
-    HTTPRoute r =
-        client.resources(HTTPRoute.class).inNamespace("infra").withName("weighted-backends").get();
-    r.getSpec().setRules(weighted(w1, w2, w3).getSpec().getRules());
-    client.resource(r).update();
+    GatewayApiFixture.editRoute(
+        client,
+        "infra",
+        "weighted-backends",
+        r -> r.getSpec().setRules(weighted(w1, w2, w3).getSpec().getRules()));
   }
 
   @Test
