@@ -9,8 +9,8 @@
 #   A_OPTS='-Xmx64m ...' B_OPTS='...' bench/ab.sh                       # JVM flags per variant
 #
 # Environment: A_/B_ JAR (default gateway/target/turnout-gateway.jar), OPTS (default
-# -Xms128m -Xmx128m -XX:+UseParallelGC), YAML (extra top-level config lines), ARGS (extra gateway
-# arguments); CONNS (64), PATH_ (/), HEADERS (extra wrk -H value), ROUNDS (6), DURATION (8 s),
+# -Xms128m -Xmx128m -XX:+UseParallelGC), YAML (extra top-level config lines), TRANSPORT
+# (listen.transport, default auto), ARGS (extra gateway arguments); CONNS (64), PATH_ (/), HEADERS (extra wrk -H value), ROUNDS (6), DURATION (8 s),
 # WARMUP (15 s), BENCH_JAR (bench/target/turnout-bench.jar), OUT (a directory for logs).
 # Ports 28081/28082 (gateways), 29901/29902 (admin), 29101/29102 (apps): not LoadBench's, so
 # both can run on one machine.
@@ -24,6 +24,8 @@ A_OPTS=${A_OPTS:-$DEFAULT_OPTS}
 B_OPTS=${B_OPTS:-$DEFAULT_OPTS}
 A_YAML=${A_YAML:-accessLog: false}
 B_YAML=${B_YAML:-accessLog: false}
+A_TRANSPORT=${A_TRANSPORT:-auto}
+B_TRANSPORT=${B_TRANSPORT:-auto}
 A_ARGS=${A_ARGS:-}
 B_ARGS=${B_ARGS:-}
 CONNS=${CONNS:-64}
@@ -48,10 +50,13 @@ java -Xmx256m -XX:+UseParallelGC -cp "$BENCH_JAR" io.turnout.bench.upstream.Fast
   >"$OUT/green.log" 2>&1 &
 PIDS+=($!)
 
-start_gateway() { # name port admin jar opts yaml args
-  local name=$1 port=$2 admin=$3 jar=$4 opts=$5 yaml=$6 args=$7
+start_gateway() { # name port admin jar opts yaml args transport
+  local name=$1 port=$2 admin=$3 jar=$4 opts=$5 yaml=$6 args=$7 transport=$8
+  # Only when set: a jar from before listen.transport existed rejects the key.
+  local t=""
+  [ "$transport" != auto ] && t=", transport: $transport"
   cat >"$OUT/$name.yaml" <<EOF
-listen: { http: $port, admin: $admin }
+listen: { http: $port, admin: $admin$t }
 affinity:
   cookie: turnout
   secret: bench-secret-not-for-production
@@ -73,8 +78,8 @@ EOF
   java $opts -jar "$jar" --config "$OUT/$name.yaml" $args >"$OUT/$name.out" 2>"$OUT/$name.err" &
   echo $!
 }
-A_PID=$(start_gateway a 28081 29901 "$A_JAR" "$A_OPTS" "$A_YAML" "$A_ARGS")
-B_PID=$(start_gateway b 28082 29902 "$B_JAR" "$B_OPTS" "$B_YAML" "$B_ARGS")
+A_PID=$(start_gateway a 28081 29901 "$A_JAR" "$A_OPTS" "$A_YAML" "$A_ARGS" "$A_TRANSPORT")
+B_PID=$(start_gateway b 28082 29902 "$B_JAR" "$B_OPTS" "$B_YAML" "$B_ARGS" "$B_TRANSPORT")
 PIDS+=("$A_PID" "$B_PID")
 for port in 29901 29902; do
   for _ in $(seq 1 100); do
