@@ -24,8 +24,8 @@ import jdk.jfr.consumer.RecordingFile;
  * java bench/src/main/java/io/turnout/bench/profile/JfrCollapse.java /tmp/t.jfr out.collapsed AccessLog logback
  * </pre>
  *
- * Java samples only ({@code jdk.ExecutionSample}): time in native socket calls shows as samples
- * of {@code jdk.NativeMethodSample}, which are counted separately.
+ * Java samples only ({@code jdk.ExecutionSample}): time in native socket calls shows as samples of
+ * {@code jdk.NativeMethodSample}, which are counted separately.
  */
 public final class JfrCollapse {
   private JfrCollapse() {}
@@ -80,7 +80,8 @@ public final class JfrCollapse {
     leaves.entrySet().stream()
         .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
         .limit(20)
-        .forEach(x -> System.out.printf("  %5.1f%%  %s%n", 100.0 * x.getValue() / total, x.getKey()));
+        .forEach(
+            x -> System.out.printf("  %5.1f%%  %s%n", 100.0 * x.getValue() / total, x.getKey()));
     for (String n : needles) {
       System.out.printf(
           "stacks containing '%s': %.1f%%%n", n, 100.0 * containing.getOrDefault(n, 0) / total);

@@ -37,7 +37,7 @@ class AccessLogProcessTest {
       HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       URI readyz = URI.create("http://127.0.0.1:" + gw.adminPort() + "/readyz");
       Awaitility.await()
-          .atMost(Duration.ofSeconds(30))
+          .atMost(Duration.ofSeconds(60))
           .until(
               () ->
                   client
@@ -66,7 +66,7 @@ class AccessLogProcessTest {
                   + " id=req-\\1");
       // Written within the flush interval, not only at exit.
       Awaitility.await()
-          .atMost(Duration.ofSeconds(30))
+          .atMost(Duration.ofSeconds(60))
           .untilAsserted(() -> assertEquals(3, accessLines(gw, line).size(), gw.log()));
       String metrics =
           client

@@ -66,7 +66,7 @@ class TransportTest {
               .header("Host", "shop.test")
               .build();
       Awaitility.await()
-          .atMost(Duration.ofSeconds(30))
+          .atMost(Duration.ofSeconds(60))
           .until(() -> client.send(req, HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
       String log = gw.log();
       assertTrue(
