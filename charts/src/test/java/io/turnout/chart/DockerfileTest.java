@@ -102,7 +102,7 @@ class DockerfileTest {
             "\"-XX:+UseSerialGC\"",
             "\"-Xss256k\"",
             "\"-XX:ReservedCodeCacheSize=32m\"",
-            "\"-XX:MaxDirectMemorySize=64m\"")) {
+            "\"-XX:MaxDirectMemorySize=128m\"")) {
       assertTrue(dockerfile.contains(flag), flag);
     }
     assertTrue(dockerfile.contains("ENV MALLOC_ARENA_MAX=2"));

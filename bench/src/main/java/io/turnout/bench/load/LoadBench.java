@@ -52,7 +52,7 @@ public final class LoadBench {
    */
   static final String TURNOUT_JAVA_OPTS_DEFAULT =
       "-Xms48m -Xmx48m -XX:+UseSerialGC -Xss256k -XX:ReservedCodeCacheSize=32m"
-          + " -XX:MaxDirectMemorySize=64m";
+          + " -XX:MaxDirectMemorySize=128m";
 
   /**
    * Weight steps of the shift scenario, one per second: ramp, switch, switch back, ramp, switch.
