@@ -109,7 +109,7 @@ class DockerfileTest {
 
     List<EnvVar> env = DEFAULTS.gatewayContainer().getEnv();
     assertEquals(
-        List.of(new EnvVar("JAVA_TOOL_OPTIONS", "-Xms48m -Xmx48m", null)), env, env::toString);
+        List.of(new EnvVar("JAVA_TOOL_OPTIONS", "-Xms128m -Xmx128m", null)), env, env::toString);
     Rendered withExtra =
         TurnoutChart.render(
             Map.of(
