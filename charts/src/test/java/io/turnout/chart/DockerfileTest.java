@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -89,6 +91,35 @@ class DockerfileTest {
 
     assertTrue(ignore.contains("*"), "everything else stays out of the context");
     assertTrue(ignore.contains("!" + component + "/target/turnout-" + component + ".jar"));
+  }
+
+  /** README's recommended flags: the image carries the JVM's, the chart the heap size. */
+  @Test
+  void gatewayRunsWithTheSmallMemoryFlagsAndTheChartFixesItsHeap() throws IOException {
+    String dockerfile = dockerfile("gateway");
+    for (String flag :
+        List.of(
+            "\"-XX:+UseSerialGC\"",
+            "\"-Xss256k\"",
+            "\"-XX:ReservedCodeCacheSize=32m\"",
+            "\"-XX:MaxDirectMemorySize=128m\"")) {
+      assertTrue(dockerfile.contains(flag), flag);
+    }
+    assertTrue(dockerfile.contains("ENV MALLOC_ARENA_MAX=2"));
+
+    List<EnvVar> env = DEFAULTS.gatewayContainer().getEnv();
+    assertEquals(
+        List.of(new EnvVar("JAVA_TOOL_OPTIONS", "-Xms128m -Xmx128m", null)), env, env::toString);
+    Rendered withExtra =
+        TurnoutChart.render(
+            Map.of(
+                "gateway.jvmOptions",
+                "",
+                "gateway.extraEnv[0].name",
+                "A",
+                "gateway.extraEnv[0].value",
+                "b"));
+    assertEquals(List.of(new EnvVar("A", "b", null)), withExtra.gatewayContainer().getEnv());
   }
 
   private static String dockerfile(String component) throws IOException {

@@ -62,7 +62,7 @@ public final class GatewayServer implements AutoCloseable {
     this.routing =
         new RoutingState(
             metrics, config.affinity(), config.preview(), config.assets(), source.drainAuthority());
-    Transport transport = Transport.best();
+    Transport transport = Transport.select(config.listen().transport());
     this.proxy = new ProxyContext(routing, metrics, config, transport);
     int cores = Integer.getInteger("turnout.workers", Runtime.getRuntime().availableProcessors());
     this.acceptor = transport.newGroup(1, "turnout-accept");

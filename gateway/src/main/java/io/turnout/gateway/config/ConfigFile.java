@@ -51,6 +51,14 @@ public final class ConfigFile {
     if (c.listen().http() != 0 && c.listen().http().equals(c.listen().admin())) {
       problems.add("listen.admin: must differ from listen.http");
     }
+    String transport = c.listen().transport();
+    if (transport != null && !ListenSettings.TRANSPORTS.contains(transport)) {
+      problems.add(
+          "listen.transport: '"
+              + transport
+              + "' is not one of "
+              + String.join(", ", ListenSettings.TRANSPORTS));
+    }
     validateTls(c, problems);
     SnapshotValidator.validateAffinity(c.affinity(), "affinity", problems);
     if (c.affinity().secretFile() != null

@@ -47,7 +47,7 @@ public final class ProxyContext {
     this.metrics = metrics;
     this.config = config;
     this.transport = transport;
-    this.accessLog = new AccessLog(config.accessLog());
+    this.accessLog = new AccessLog(config.accessLog(), metrics.registry());
     double retryRatio = config.upstream().retryBudget();
     this.retryBudget = new RetryBudget(retryRatio, retryRatio > 0 ? 20 : 0);
     this.failures = new FailureFunnel(retryBudget);

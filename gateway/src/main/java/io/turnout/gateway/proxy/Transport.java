@@ -12,35 +12,111 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.turnout.gateway.config.ListenSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The socket transport: native epoll on Linux when its library loads, Java NIO otherwise. One place
- * decides, so server and upstream channels always match their event loops.
+ * The socket transport: native epoll on Linux when its library loads (the default), io_uring when
+ * asked for ({@code listen.transport: io_uring}) and the kernel allows it, Java NIO otherwise. One
+ * place decides, so server and upstream channels always match their event loops.
  */
 public enum Transport {
-  EPOLL,
-  NIO;
+  EPOLL("epoll"),
+  IO_URING("io_uring"),
+  NIO("nio");
 
-  /** Epoll where available, unless {@code -Dturnout.transport=nio}. */
+  private static final Logger log = LoggerFactory.getLogger(Transport.class);
+
+  private final String setting;
+
+  Transport(String setting) {
+    this.setting = setting;
+  }
+
+  /** Epoll where available, unless {@code -Dturnout.transport=nio} (or another name). */
   public static Transport best() {
-    if ("nio".equalsIgnoreCase(System.getProperty("turnout.transport"))) {
-      return NIO;
+    return select(System.getProperty("turnout.transport", "auto"));
+  }
+
+  /**
+   * The transport for a {@code listen.transport} setting; null means {@code -Dturnout.transport},
+   * else {@code auto}. A native transport that cannot load falls back, io_uring to epoll, epoll to
+   * NIO, with a warning that says why (an old kernel, io_uring disabled by {@code
+   * kernel.io_uring_disabled} or a container's seccomp profile, a platform without the library).
+   *
+   * @throws IllegalArgumentException for a name that is not one of {@link
+   *     ListenSettings#TRANSPORTS}
+   */
+  public static Transport select(String setting) {
+    if (setting == null) {
+      return best();
     }
-    return Epoll.isAvailable() ? EPOLL : NIO;
+    return choose(
+        setting,
+        Epoll.isAvailable() ? null : Epoll.unavailabilityCause(),
+        IoUring.isAvailable() ? null : IoUring.unavailabilityCause());
+  }
+
+  /** {@link #select} with each native transport's unavailability cause given (null: loads). */
+  static Transport choose(String setting, Throwable noEpoll, Throwable noIoUring) {
+    Transport native0 = noEpoll == null ? EPOLL : NIO;
+    return switch (setting) {
+      case "auto" -> native0;
+      case "epoll" -> noEpoll == null ? EPOLL : fallback(EPOLL, noEpoll, NIO);
+      case "io_uring" -> noIoUring == null ? IO_URING : fallback(IO_URING, noIoUring, native0);
+      case "nio" -> NIO;
+      default ->
+          throw new IllegalArgumentException(
+              "listen.transport: '"
+                  + setting
+                  + "' is not one of "
+                  + String.join(", ", ListenSettings.TRANSPORTS));
+    };
+  }
+
+  private static Transport fallback(Transport wanted, Throwable why, Transport instead) {
+    log.warn(
+        "listen.transport: {} is not available here ({}); using {} instead",
+        wanted.setting,
+        why,
+        instead.setting);
+    return instead;
   }
 
   public EventLoopGroup newGroup(int threads, String name) {
     IoHandlerFactory factory =
-        this == EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        switch (this) {
+          case EPOLL -> EpollIoHandler.newFactory();
+          case IO_URING -> IoUringIoHandler.newFactory();
+          case NIO -> NioIoHandler.newFactory();
+        };
     return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, true), factory);
   }
 
   public Class<? extends ServerChannel> serverChannel() {
-    return this == EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    return switch (this) {
+      case EPOLL -> EpollServerSocketChannel.class;
+      case IO_URING -> IoUringServerSocketChannel.class;
+      case NIO -> NioServerSocketChannel.class;
+    };
   }
 
   public Class<? extends SocketChannel> socketChannel() {
-    return this == EPOLL ? EpollSocketChannel.class : NioSocketChannel.class;
+    return switch (this) {
+      case EPOLL -> EpollSocketChannel.class;
+      case IO_URING -> IoUringSocketChannel.class;
+      case NIO -> NioSocketChannel.class;
+    };
+  }
+
+  @Override
+  public String toString() {
+    return setting;
   }
 }

@@ -72,6 +72,23 @@ class ConfigFileTest {
   }
 
   @Test
+  void unknownTransportNamesTheFieldAndTheChoices() throws ConfigException {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                ConfigFile.parse(
+                    VALID.replace("admin: 9901 }", "admin: 9901, transport: uring }")));
+    assertEquals(
+        "listen.transport: 'uring' is not one of auto, epoll, io_uring, nio", e.problems().get(0));
+    assertEquals(
+        "io_uring",
+        ConfigFile.parse(VALID.replace("admin: 9901 }", "admin: 9901, transport: io_uring }"))
+            .listen()
+            .transport());
+  }
+
+  @Test
   void misspelledKeyIsAnErrorNotIgnored() {
     ConfigException e =
         assertThrows(

@@ -90,7 +90,8 @@ public final class ForkedGateway implements AutoCloseable {
     cmd.addAll(gatewayArgs);
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     ForkedGateway g = new ForkedGateway(p, config);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    // Generous: a JVM start on a machine shared with several builds has taken over 30 s.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (g.httpPort == 0) {
       if (!p.isAlive() || System.nanoTime() - deadline > 0) {
         p.destroyForcibly();

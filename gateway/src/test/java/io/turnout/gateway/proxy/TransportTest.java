@@ -1,0 +1,79 @@
+package io.turnout.gateway.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.turnout.gateway.testing.ForkedGateway;
+import io.turnout.gateway.testing.GatewayFixture;
+import io.turnout.gateway.testing.TestUpstream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class TransportTest {
+  private static final Throwable GONE = new UnsatisfiedLinkError("no library");
+
+  @Test
+  void eachSettingPicksItsTransportAndANativeOneThatCannotLoadFallsBack() {
+    assertEquals(Transport.EPOLL, Transport.choose("auto", null, null));
+    assertEquals(Transport.NIO, Transport.choose("auto", GONE, null));
+    assertEquals(Transport.IO_URING, Transport.choose("io_uring", null, null));
+    assertEquals(Transport.EPOLL, Transport.choose("io_uring", null, GONE));
+    assertEquals(Transport.NIO, Transport.choose("io_uring", GONE, GONE));
+    assertEquals(Transport.NIO, Transport.choose("epoll", GONE, null));
+    assertEquals(Transport.NIO, Transport.choose("nio", null, null));
+    assertThrows(IllegalArgumentException.class, () -> Transport.choose("uring", null, null));
+  }
+
+  private static String config(TestUpstream app, String transport) {
+    return """
+        listen: { http: 0, admin: 0, address: 127.0.0.1, transport: %s }
+        hosts:
+          - host: shop.test
+            routes: [{path: /, versions: [{name: blue, weight: 1, endpoints: ["%s"]}]}]
+        """
+        .formatted(transport, app.endpoint());
+  }
+
+  /** Each transport this machine has proxies a request (io_uring falls back where it cannot). */
+  @ParameterizedTest
+  @ValueSource(strings = {"io_uring", "epoll", "nio"})
+  void aRequestIsProxiedOverEachTransport(String transport) throws Exception {
+    try (TestUpstream app = TestUpstream.start("blue");
+        GatewayFixture gw = GatewayFixture.start(config(app, transport))) {
+      HttpResponse<String> res = gw.get("shop.test", "/x");
+      assertEquals(200, res.statusCode());
+      assertEquals("blue", res.body());
+    }
+  }
+
+  /** Netty's switch for "no native libraries" stands in for a kernel without io_uring. */
+  @Test
+  void ioUringThatCannotLoadFallsBackWithALogLineThatSaysWhy() throws Exception {
+    try (TestUpstream app = TestUpstream.start("blue");
+        ForkedGateway gw =
+            ForkedGateway.start(config(app, "io_uring"), "-Dio.netty.transport.noNative=true")) {
+      HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      HttpRequest req =
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gw.httpPort() + "/x"))
+              .header("Host", "shop.test")
+              .build();
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> client.send(req, HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+      String log = gw.log();
+      assertTrue(
+          log.contains("listen.transport: io_uring is not available here (")
+              && log.contains("using nio instead"),
+          log);
+      assertTrue(log.contains("transport nio"), log);
+    }
+  }
+}
