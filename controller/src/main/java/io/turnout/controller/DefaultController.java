@@ -107,9 +107,10 @@ final class DefaultController implements Controller {
             events,
             registry,
             Clock.systemUTC(),
-            drainStamps,
-            HostOwnership.trusting(settings.trustedNamespaces()),
-            sources);
+            Reconciler.Options.defaults()
+                .withDrainStamps(drainStamps)
+                .withOwnership(HostOwnership.trusting(settings.trustedNamespaces()))
+                .withSources(sources));
     reconcilerRef[0] = reconciler;
     sources.forEach(s -> s.start(reconciler::kick));
     log.info(

@@ -120,7 +120,7 @@ class FleetDrainTest {
             r -> {},
             registry,
             Clock.systemUTC(),
-            stamps);
+            Reconciler.Options.defaults().withDrainStamps(stamps));
     holder[0] = reconciler;
     view.start(reconciler::enqueue).thenRun(reconciler::kick);
     afterTest.add(

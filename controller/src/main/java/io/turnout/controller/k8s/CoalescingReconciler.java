@@ -83,14 +83,12 @@ final class CoalescingReconciler implements Reconciler {
       RejectionListener listener,
       MeterRegistry registry,
       Clock clock,
-      DrainStampWriter drainStamps,
-      HostOwnership ownership,
-      List<RouteSource> sources,
-      Duration verifyEvery) {
+      Options options) {
     this.view = view;
-    this.sources = new SourceMerger(sources);
-    this.assembly = new HostAssembly(ownership, new DrainLedger(view, drainStamps, clock));
-    this.verifyEveryNanos = verifyEvery.toNanos();
+    this.sources = new SourceMerger(options.sources());
+    this.assembly =
+        new HostAssembly(options.ownership(), new DrainLedger(view, options.drainStamps(), clock));
+    this.verifyEveryNanos = options.verifyEvery().toNanos();
     this.coalesceNanos = coalesce.toNanos();
     this.publisher = publisher;
     this.listener = listener;

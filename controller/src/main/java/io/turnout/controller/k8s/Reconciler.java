@@ -45,9 +45,53 @@ public interface Reconciler extends AutoCloseable {
   }
 
   /**
+   * What a reconciler is built with besides its caches, its outputs and its clock.
+   *
+   * @param drainStamps where each version's drain stamp is kept across controller restarts
+   * @param ownership which namespaces may claim broad wildcards ({@code --trusted-namespaces})
+   * @param sources other sources of whole hosts (Gateway API, Ingress), merged with the Services'
+   *     hosts on every pass; the reconciler waits for them to sync
+   * @param verifyEvery how often the kept hosts are compared with a whole rebuild (zero: after
+   *     every rebuild, for tests)
+   */
+  record Options(
+      DrainStampWriter drainStamps,
+      HostOwnership ownership,
+      List<RouteSource> sources,
+      Duration verifyEvery) {
+    public Options {
+      sources = List.copyOf(sources);
+    }
+
+    /** No drain stamps kept, no namespace trusted, no other source, a check every 5 minutes. */
+    public static Options defaults() {
+      return new Options(
+          DrainStampWriter.none(), HostOwnership.trustingNone(), List.of(), VERIFY_EVERY);
+    }
+
+    public Options withDrainStamps(DrainStampWriter w) {
+      return new Options(w, ownership, sources, verifyEvery);
+    }
+
+    public Options withOwnership(HostOwnership o) {
+      return new Options(drainStamps, o, sources, verifyEvery);
+    }
+
+    public Options withSources(List<RouteSource> s) {
+      return new Options(drainStamps, ownership, s, verifyEvery);
+    }
+
+    public Options withVerifyEvery(Duration d) {
+      return new Options(drainStamps, ownership, sources, d);
+    }
+  }
+
+  /**
+   * A reconciler with {@link Options#defaults()}.
+   *
    * @param view the caches to read
    * @param coalesce how long to gather changes before rebuilding
-   * @param clock seeds versions (see {@link #nextVersion})
+   * @param clock seeds versions (see {@link #nextVersion}) and stamps drains
    */
   static Reconciler create(
       ClusterView view,
@@ -56,20 +100,13 @@ public interface Reconciler extends AutoCloseable {
       RejectionListener listener,
       MeterRegistry registry,
       Clock clock) {
-    return create(
-        view,
-        coalesce,
-        publisher,
-        listener,
-        registry,
-        clock,
-        DrainStampWriter.none(),
-        HostOwnership.trustingNone());
+    return create(view, coalesce, publisher, listener, registry, clock, Options.defaults());
   }
 
   /**
+   * @param view the caches to read
+   * @param coalesce how long to gather changes before rebuilding
    * @param clock seeds versions (see {@link #nextVersion}) and stamps drains
-   * @param drainStamps where each version's drain stamp is kept across controller restarts
    */
   static Reconciler create(
       ClusterView view,
@@ -78,89 +115,8 @@ public interface Reconciler extends AutoCloseable {
       RejectionListener listener,
       MeterRegistry registry,
       Clock clock,
-      DrainStampWriter drainStamps) {
-    return create(
-        view,
-        coalesce,
-        publisher,
-        listener,
-        registry,
-        clock,
-        drainStamps,
-        HostOwnership.trustingNone());
-  }
-
-  /**
-   * @param clock seeds versions (see {@link #nextVersion}) and stamps drains
-   * @param drainStamps where each version's drain stamp is kept across controller restarts
-   * @param ownership which namespaces may claim broad wildcards ({@code --trusted-namespaces})
-   */
-  static Reconciler create(
-      ClusterView view,
-      Duration coalesce,
-      Publisher publisher,
-      RejectionListener listener,
-      MeterRegistry registry,
-      Clock clock,
-      DrainStampWriter drainStamps,
-      HostOwnership ownership) {
-    return create(
-        view, coalesce, publisher, listener, registry, clock, drainStamps, ownership, List.of());
-  }
-
-  /**
-   * @param sources other sources of whole hosts (Gateway API, Ingress), merged with the Services'
-   *     hosts on every pass; the reconciler waits for them to sync
-   */
-  static Reconciler create(
-      ClusterView view,
-      Duration coalesce,
-      Publisher publisher,
-      RejectionListener listener,
-      MeterRegistry registry,
-      Clock clock,
-      DrainStampWriter drainStamps,
-      HostOwnership ownership,
-      List<RouteSource> sources) {
-    return create(
-        view,
-        coalesce,
-        publisher,
-        listener,
-        registry,
-        clock,
-        drainStamps,
-        ownership,
-        sources,
-        VERIFY_EVERY);
-  }
-
-  /**
-   * @param verifyEvery how often the kept hosts are compared with a whole rebuild (zero: after
-   *     every rebuild, for tests)
-   */
-  static Reconciler create(
-      ClusterView view,
-      Duration coalesce,
-      Publisher publisher,
-      RejectionListener listener,
-      MeterRegistry registry,
-      Clock clock,
-      DrainStampWriter drainStamps,
-      HostOwnership ownership,
-      List<RouteSource> sources,
-      Duration verifyEvery) {
-    return new CoalescingReconciler(
-        view,
-        coalesce,
-        publisher,
-        listener,
-        registry,
-        clock,
-        drainStamps,
-        ownership,
-        sources,
-        verifyEvery);
+      Options options) {
+    return new CoalescingReconciler(view, coalesce, publisher, listener, registry, clock, options);
   }
 
   /**

@@ -74,7 +74,13 @@ class DrainLedgerTest {
   private Reconciler controller(DrainStampWriter w) {
     Reconciler r =
         Reconciler.create(
-            view, Duration.ofDays(1), s -> {}, x -> {}, new SimpleMeterRegistry(), clock, w);
+            view,
+            Duration.ofDays(1),
+            s -> {},
+            x -> {},
+            new SimpleMeterRegistry(),
+            clock,
+            Reconciler.Options.defaults().withDrainStamps(w));
     reconcilers.add(r);
     return r;
   }

@@ -86,10 +86,10 @@ class IncrementalAssemblyTest {
             x -> {},
             registry,
             clock,
-            writer,
-            HostOwnership.trusting(List.of("trusted")),
-            List.of(),
-            verifyEvery);
+            Reconciler.Options.defaults()
+                .withDrainStamps(writer)
+                .withOwnership(HostOwnership.trusting(List.of("trusted")))
+                .withVerifyEvery(verifyEvery));
     reconcilers.add(r);
     return r;
   }

@@ -91,9 +91,7 @@ class RouteSourceTest {
             rejected::add,
             new SimpleMeterRegistry(),
             clock,
-            DrainStampWriter.none(),
-            HostOwnership.trustingNone(),
-            List.of(source));
+            Reconciler.Options.defaults().withSources(List.of(source)));
     source.start(reconciler::kick);
   }
 
