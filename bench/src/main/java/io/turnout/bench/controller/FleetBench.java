@@ -5,10 +5,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.turnout.gateway.GatewayServer;
 import io.turnout.gateway.config.ConfigFile;
 import io.turnout.gateway.metrics.GatewayMetrics;
@@ -82,17 +79,8 @@ public final class FleetBench {
     }
     int changes = args.length > 3 ? Integer.parseInt(args[3]) : 20;
     Path out = Path.of(args.length > 4 ? args[4] : "bench/results");
-    java.util.logging.Logger.getLogger("io.fabric8.mockwebserver")
-        .setLevel(java.util.logging.Level.WARNING);
 
-    KubernetesMockServer api =
-        new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            new HashMap<>(),
-            new KubernetesCrudDispatcher(List.of()),
-            false);
-    api.init();
+    KubernetesMockServer api = MockApiServer.startCrud();
     KubernetesClient client = api.createClient();
     long loadStart = System.nanoTime();
     ExecutorService loaders = Executors.newFixedThreadPool(16);

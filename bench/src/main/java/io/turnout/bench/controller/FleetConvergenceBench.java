@@ -5,10 +5,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.turnout.controller.Controller;
 import io.turnout.controller.server.SnapshotServer;
 import io.turnout.gateway.GatewayServer;
@@ -57,16 +54,7 @@ public final class FleetConvergenceBench {
     int apps = args.length > 0 ? Integer.parseInt(args[0]) : 100;
     int subscribers = args.length > 1 ? Integer.parseInt(args[1]) : 8;
     int changes = args.length > 2 ? Integer.parseInt(args[2]) : 10_000;
-    java.util.logging.Logger.getLogger("io.fabric8.mockwebserver")
-        .setLevel(java.util.logging.Level.WARNING);
-    KubernetesMockServer api =
-        new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            new HashMap<>(),
-            new KubernetesCrudDispatcher(List.of()),
-            false);
-    api.init();
+    KubernetesMockServer api = MockApiServer.startCrud();
     KubernetesClient client = api.createClient();
     for (int i = 0; i < apps; i++) {
       Random rnd = new Random(i);

@@ -5,10 +5,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.turnout.controller.Controller;
 import io.turnout.gateway.GatewayServer;
 import io.turnout.gateway.config.ConfigFile;
@@ -19,7 +16,6 @@ import io.turnout.gateway.source.SnapshotSink;
 import io.turnout.gateway.source.SnapshotSource;
 import java.net.URI;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -41,18 +37,7 @@ public final class PropagationBench {
     int changes = args.length > 0 ? Integer.parseInt(args[0]) : 100;
     int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 20;
     int others = args.length > 2 ? Integer.parseInt(args[2]) : 0;
-    java.util.logging.Logger mockLog =
-        java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
-    mockLog.setLevel(java.util.logging.Level.WARNING);
-
-    KubernetesMockServer api =
-        new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            new HashMap<>(),
-            new KubernetesCrudDispatcher(List.of()),
-            false);
-    api.init();
+    KubernetesMockServer api = MockApiServer.startCrud();
     KubernetesClient client = api.createClient();
     for (String v : List.of("blue", "green")) {
       client
