@@ -81,6 +81,7 @@ public final class Main implements Callable<Integer> {
   Path streamTokenFile;
 
   public static void main(String[] args) {
+    NettyDefaults.apply();
     int code = new CommandLine(new Main()).execute(args);
     if (code != 0) {
       System.exit(code);
