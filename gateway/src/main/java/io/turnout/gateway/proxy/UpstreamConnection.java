@@ -6,13 +6,12 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpObject;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
 /**
  * One pooled upstream connection, and the only code that touches its channel's pipeline and its
  * auto-read flag (as Zuul's {@code PooledConnection} and Armeria's {@code HttpChannelPool} own
- * theirs). It sits last in the upstream pipeline ({@code http -> idle -> timeouts -> upstream}).
+ * theirs). It sits last in the upstream pipeline ({@code http -> timeouts -> upstream}).
  *
  * <p>Life: lent by {@link UpstreamPool} and {@link #bind bound} to one exchange's {@link
  * UpstreamListener}, which gets everything read, the writability changes, the close and the
@@ -34,6 +33,7 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
 
   private final UpstreamPool.Slot slot;
   private Channel channel;
+  private UpstreamTimeoutHandler timeouts; // null where a test adopts a bare channel
   private UpstreamListener listener;
   private int lends;
 
@@ -44,6 +44,7 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.channel = ctx.channel();
+    this.timeouts = (UpstreamTimeoutHandler) ctx.pipeline().get(UpstreamTimeoutHandler.NAME);
   }
 
   UpstreamPool.Slot slot() {
@@ -103,8 +104,14 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     channel.config().setAutoRead(true);
   }
 
-  /** Between exchanges, in the pool: a read stays pending so an upstream close is seen at once. */
-  void readWhileIdle() {
+  /**
+   * Between exchanges, in the pool: the idle timeout runs, and a read stays pending so an upstream
+   * close is seen at once.
+   */
+  void pooled() {
+    if (timeouts != null) {
+      timeouts.pooled();
+    }
     channel.read();
   }
 
@@ -148,7 +155,6 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     ChannelPipeline p = channel.pipeline();
     p.addLast("relay", toClient);
     p.remove(this);
-    p.remove("idle");
     p.remove(UpstreamTimeoutHandler.NAME);
     p.remove("http");
     return toClient;
@@ -201,7 +207,7 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
       }
       return;
     }
-    if (evt instanceof IdleStateEvent && listener == null) {
+    if (evt == UpstreamTimeoutHandler.IDLE_IN_POOL && listener == null) {
       ctx.close(); // idle in the pool too long
     }
     ReferenceCountUtil.release(evt);

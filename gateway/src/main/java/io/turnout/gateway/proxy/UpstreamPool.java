@@ -10,7 +10,6 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -123,9 +122,10 @@ final class UpstreamPool {
       }
     }
     slot.idle.addLast(conn);
-    // Keep a read pending while idle: the upstream closing its end (its own keep-alive timeout)
-    // is then noticed now, not by the next request that borrows a dead connection.
-    conn.readWhileIdle();
+    // The idle timeout runs, and a read stays pending while idle: the upstream closing its end
+    // (its own keep-alive timeout) is then noticed now, not by the next request that borrows a
+    // dead connection.
+    conn.pooled();
   }
 
   /**
@@ -174,13 +174,11 @@ final class UpstreamPool {
                     ch.pipeline()
                         .addLast("http", new HttpClientCodec(8192, 65536, 65536))
                         .addLast(
-                            "idle",
-                            new IdleStateHandler(
-                                0, 0, settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
-                        .addLast(
                             UpstreamTimeoutHandler.NAME,
                             new UpstreamTimeoutHandler(
-                                settings.readTimeout().toNanos(), settings.sendTimeout().toNanos()))
+                                settings.readTimeout().toNanos(),
+                                settings.sendTimeout().toNanos(),
+                                settings.idleTimeout().toNanos()))
                         .addLast(UpstreamConnection.NAME, conn);
                   }
                 })

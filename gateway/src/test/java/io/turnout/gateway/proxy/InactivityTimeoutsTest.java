@@ -16,6 +16,9 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -39,6 +42,33 @@ class InactivityTimeoutsTest {
         - host: "*"
           routes: [{path: /, versions: [{name: v1, weight: 1, endpoints: ["%s"]}]}]
       """;
+
+  @Test
+  void aPooledConnectionIsClosedAfterTheIdleTimeoutAndOneInUseIsNot() throws Exception {
+    try (TestUpstream app = TestUpstream.start("app");
+        GatewayFixture gw =
+            GatewayFixture.start(
+                "upstream: { idleTimeout: 700ms }\n" + ROUTES.formatted(app.endpoint()))) {
+      // Requests every 100 ms for twice the idle timeout: one pooled connection carries them all.
+      long busyUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1400);
+      while (System.nanoTime() < busyUntil) {
+        HttpResponse<String> res =
+            gw.client().send(HttpRequest.newBuilder(gw.uri("/")).build(), BodyHandlers.ofString());
+        assertEquals(200, res.statusCode());
+        await().pollDelay(Duration.ofMillis(100)).until(() -> true);
+      }
+      assertEquals(1, app.connectionsAccepted(), "a connection in use is not idle");
+      assertEquals(1, app.openConnections());
+      long idleFrom = System.nanoTime();
+      await().atMost(Duration.ofSeconds(10)).until(() -> app.openConnections() == 0);
+      long closedAfter = (System.nanoTime() - idleFrom) / 1_000_000;
+      assertTrue(closedAfter >= 600, "closed " + closedAfter + " ms after the last request");
+      System.out.printf(
+          "cost: pooled upstream connection (idleTimeout 700ms) closed %d ms after its last"
+              + " request%n",
+          closedAfter);
+    }
+  }
 
   @Test
   void aClientThatStopsReadingIsCutAndTheUpstreamConnectionIsClosed() throws Exception {
