@@ -15,7 +15,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.turnout.gateway.affinity.ChoiceReason;
 import io.turnout.gateway.config.UpstreamSettings;
 import io.turnout.gateway.metrics.GatewayMetrics;
@@ -26,7 +25,6 @@ import io.turnout.gateway.routing.UpstreamEndpoint;
 import io.turnout.gateway.routing.VersionTarget;
 import io.turnout.gateway.routing.filter.RequestRedirect;
 import io.turnout.gateway.routing.filter.RouteFilters;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,7 +98,7 @@ final class Exchange implements UpstreamListener {
   private boolean upgrading;
   private int status;
   private long bytesOut;
-  private ScheduledFuture<?> responseTimer;
+  private long responseDeadline; // upstream.responseTimeout runs out then; 0: not timing
   private boolean waitingForUpstreamWritable;
   private boolean waitingForClientWritable;
   private MirrorBody mirrorBody; // the live body's copy for mirrors while it streams, else null
@@ -450,26 +448,35 @@ final class Exchange implements UpstreamListener {
     }
   }
 
+  /** Times the response head from now, unless it is timed already. */
   private void startResponseTimer() {
     long timeout = proxy.config.upstream().responseTimeout().toNanos();
-    if (timeout <= 0 || responseTimer != null) {
+    if (timeout <= 0 || responseDeadline != 0) {
       return;
     }
-    responseTimer = ctx.executor().schedule(this::onResponseTimer, timeout, TimeUnit.NANOSECONDS);
+    LazyTimer clock = client.responseClock();
+    responseDeadline = (clock.now() + timeout) | 1; // never 0
+    clock.runBy(responseDeadline);
   }
 
-  private void onResponseTimer() {
-    responseTimer = null;
-    if (!isOver() && state != State.RESPONDING) {
+  /** Called by the connection's response clock: fails the exchange if the deadline passed. */
+  void checkResponseDeadline() {
+    if (responseDeadline == 0 || isOver()) {
+      return;
+    }
+    LazyTimer clock = client.responseClock();
+    if (clock.now() - responseDeadline < 0) {
+      clock.runBy(responseDeadline);
+      return;
+    }
+    responseDeadline = 0;
+    if (state != State.RESPONDING) {
       fail(FailureKind.RESPONSE_TIMEOUT, null);
     }
   }
 
   private void cancelResponseTimer() {
-    if (responseTimer != null) {
-      responseTimer.cancel(false);
-      responseTimer = null;
-    }
+    responseDeadline = 0;
   }
 
   /**

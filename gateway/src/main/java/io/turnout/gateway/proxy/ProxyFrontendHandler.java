@@ -58,6 +58,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
   private Exchange current; // the exchange running or the last one; null before the first
   private boolean discardingRequestBody; // reading away the rest of a refused request's body
   private ScheduledFuture<?> bodyTimer;
+  private LazyTimer responseClock; // the exchanges' response-head deadlines; made on first use
   private long bodyWaitStartNanos; // when the body read now pending was asked for; 0 if none
 
   /**
@@ -174,6 +175,25 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     ctx.read();
   }
 
+  /**
+   * The timer of this connection's response-head deadlines ({@code upstream.responseTimeout}): one
+   * per connection, so a keep-alive connection schedules about once per timeout period instead of
+   * once per request. It asks the running exchange to check its deadline.
+   */
+  LazyTimer responseClock() {
+    if (responseClock == null) {
+      responseClock =
+          new LazyTimer(
+              ctx.executor(),
+              () -> {
+                if (exchangeRunning()) {
+                  current.checkResponseDeadline();
+                }
+              });
+    }
+    return responseClock;
+  }
+
   private void scheduleBodyTimer(long delayNanos) {
     bodyTimer = ctx.executor().schedule(this::onBodyTimer, delayNanos, TimeUnit.NANOSECONDS);
   }
@@ -269,6 +289,9 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     if (bodyTimer != null) {
       bodyTimer.cancel(false);
       bodyTimer = null;
+    }
+    if (responseClock != null) {
+      responseClock.cancel();
     }
     if (current != null) {
       // 499 in the log: the client closed the connection before the response was complete.

@@ -207,6 +207,24 @@ class GatewayErrorStatusTest {
   }
 
   @Test
+  void slowUpstreamGets504AfterAFastAnswerOnTheSameConnection() {
+    // One timer per connection times every exchange's response head: armed by the first request,
+    // it must still cut the second one at its own deadline.
+    long start = System.nanoTime();
+    RawHttp.Exchange ex =
+        RawHttp.exchange(
+            gateway.httpPort(),
+            "GET /any HTTP/1.1\r\nHost: shop.example.com\r\n\r\n"
+                + "GET /slow?ms=3000 HTTP/1.1\r\nHost: shop.example.com\r\nConnection: close"
+                + "\r\n\r\n",
+            5000);
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    assertTrue(ex.response().startsWith("HTTP/1.1 200 "), ex.response());
+    assertTrue(ex.response().contains("HTTP/1.1 504 "), ex.response());
+    assertTrue(millis >= 450 && millis < 2500, millis + " ms");
+  }
+
+  @Test
   void idleKeepAliveConnectionIsClosedAfterTheKeepAliveTimeout() throws Exception {
     try (Socket s = new Socket("127.0.0.1", gateway.httpPort())) {
       s.setSoTimeout(5000);
