@@ -5,6 +5,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.turnout.gateway.config.Http2Settings;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -15,10 +16,17 @@ import java.util.function.Predicate;
  * and {@link Http2ConnectionGuard} for idle close, graceful close and the abuse meter.
  *
  * <pre>
+ *   h2-flush       FlushConsolidationHandler  one write per event-loop turn for all streams
  *   h2             Http2FrameCodec        frames, HPACK, flow control, the http2.* limits
  *   h2-streams     Http2MultiplexHandler  one child channel per stream
  *   h2-connection  Http2ConnectionGuard   idle close, GOAWAY on shutdown, abuse meter
  * </pre>
+ *
+ * <p>Flushes: each stream's response is flushed when its upstream read ends, and on a TLS
+ * connection every parent flush is a TLS record and a {@code write}. {@code h2-flush} holds flushes
+ * made outside a read of this connection until the event loop's turn ends (and batches those made
+ * within one), so the responses of every stream that an event-loop turn completed leave together,
+ * as HAProxy's and nginx's h2 muxes do.
  *
  * <p>Each limit maps to a Netty enforcement: {@code maxResetsPerWindow}/{@code resetWindow} to
  * {@code decoderEnforceMaxRstFramesPerWindow} (rapid reset), {@code maxSmallContinuationFrames} to
@@ -29,6 +37,9 @@ import java.util.function.Predicate;
  * maxConcurrentStreams} to the SETTINGS the gateway announces and enforces.
  */
 public final class Http2Connections {
+  /** Flushes held at most before one goes through (Netty's default for the handler). */
+  private static final int MAX_FLUSHES_HELD = 256;
+
   private Http2Connections() {}
 
   /**
@@ -65,6 +76,7 @@ public final class Http2Connections {
             .decoderEnforceMaxConsecutiveEmptyDataFrames(settings.maxConsecutiveEmptyDataFrames())
             .encoderEnforceMaxQueuedControlFrames(settings.maxControlFramesQueued())
             .build();
+    p.addLast("h2-flush", new FlushConsolidationHandler(MAX_FLUSHES_HELD, true));
     p.addLast("h2", codec);
     p.addLast("h2-streams", new Http2MultiplexHandler(streams));
     p.addLast(
