@@ -45,7 +45,9 @@ hosts:
   - host: $HOST
     routes: [{path: /, versions: [{name: app, weight: 1, endpoints: ["127.0.0.1:$UP"]}]}]
 YAML
-java -Xms256m -Xmx512m -Dturnout.workers=2 -jar "$RUN/turnout-gateway.jar" \
+# The README's recommended flags, as in the load benchmark.
+MALLOC_ARENA_MAX=2 java -Xms128m -Xmx128m -XX:+UseSerialGC -Xss256k -XX:ReservedCodeCacheSize=32m \
+  -XX:MaxDirectMemorySize=128m -Dturnout.workers=2 -jar "$RUN/turnout-gateway.jar" \
   --config "$WORK/turnout.yaml" > "$WORK/turnout.log" 2>&1 &
 PIDS+=($!)
 
@@ -116,12 +118,16 @@ measure() {
     "https://127.0.0.1:$port/" 2>&1
 }
 echo "target,round,req_per_s,mean_ms,failed" > "$WORK/h2-runs.csv"
-for target in turnout:$TURNOUT nginx:$NGINX haproxy:$HAPROXY; do
+TARGETS="turnout:$TURNOUT nginx:$NGINX haproxy:$HAPROXY"
+for target in $TARGETS; do
   name=${target%%:*} port=${target##*:}
   say "$name: warm-up"   # the JVM's JIT needs more than nginx or HAProxy do
-  measure "$port" "$REQUESTS" > /dev/null
-  measure "$port" "$REQUESTS" > /dev/null
-  for r in $(seq 1 "$ROUNDS"); do
+  for _ in 1 2 3; do measure "$port" "$REQUESTS" > /dev/null; done
+done
+# Rounds interleave the targets, so the machine's noise hits each alike.
+for r in $(seq 1 "$ROUNDS"); do
+  for target in $TARGETS; do
+    name=${target%%:*} port=${target##*:}
     out=$(measure "$port" "$REQUESTS")
     rps=$(echo "$out" | sed -n 's/^finished in [^,]*, \([0-9.]*\) req\/s.*/\1/p')
     mean=$(echo "$out" | awk '/^time for request:/ {print $6}')
@@ -135,7 +141,9 @@ done
   echo "# HTTP/2 over TLS: h2load -n $REQUESTS -c $CLIENTS -m $STREAMS (streams per connection)"
   echo
   echo "Each proxy terminates TLS with h2 by ALPN and forwards over HTTP/1.1 keep-alive to one"
-  echo "upstream (FastUpstream). Median of $ROUNDS rounds; req/s relative to nginx."
+  echo "upstream (FastUpstream). Median of $ROUNDS rounds, interleaved across the targets after"
+  echo "three warm-up runs each; req/s relative to nginx. Turnout runs with the README's recommended"
+  echo "JVM flags."
   echo
   echo "| target | req/s (median) | vs nginx | mean request time | failed+errored |"
   echo "|---|---|---|---|---|"
