@@ -55,7 +55,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
   private boolean trustedHop;
   private boolean clientTls;
   private boolean stream; // one request per channel (an HTTP/2 stream): nothing to keep alive
-  private Exchange current; // the exchange running or the last one; null before the first
+  private Exchange current; // the exchange running; null between exchanges
   private boolean discardingRequestBody; // reading away the rest of a refused request's body
   private ScheduledFuture<?> bodyTimer;
   private LazyTimer responseClock; // the exchanges' response-head deadlines; made on first use
@@ -225,6 +225,11 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
    * @param lastWrite the exchange's last write to the client, or null when it wrote nothing
    */
   void afterExchange(ChannelFuture lastWrite, AfterExchange next) {
+    if (current != null && current.isOver()) {
+      // An idle keep-alive connection holds no request: 10,000 of them held 10 MiB of finished
+      // exchanges, their requests and headers.
+      current = null;
+    }
     switch (next) {
       case NEXT_REQUEST -> readNextRequest();
       case DISCARD_BODY -> {
