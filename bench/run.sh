@@ -6,9 +6,11 @@
 #   bench/run.sh --jmh-only | --load-only | --report-only
 #   bench/run.sh --mirror-only   # only the mirror benchmark (100% mirror to a slow version)
 #   bench/run.sh --h2-only       # only the HTTP/2 scenario (TLS, h2load, many streams per connection)
+#   bench/run.sh --targets-only  # what the performance targets need: load, HTTP/2, access log, report
 #
 # Writes bench/results/RESULTS.md, load-chart.png, load-runs.csv, load-meta.json, jmh.json and
-# configs/, MIRROR.md + mirror-runs.csv, and H2.md + h2-runs.csv (bench/h2.sh). Everything listens on 127.0.0.1; every load run is bounded by its duration.
+# configs/, MIRROR.md + mirror-runs.csv, H2.md + h2-runs.csv (bench/h2.sh), and accesslog-ab.txt
+# (bench/ab.sh: the access log on against off, small GETs). Everything listens on 127.0.0.1; every load run is bounded by its duration.
 # Environment: DURATION (s per run, default 8), ROUNDS (3), WARMUP (s per target, 30).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,17 +18,18 @@ cd "$(dirname "$0")/.."
 DURATION=${DURATION:-8}
 ROUNDS=${ROUNDS:-3}
 WARMUP=${WARMUP:-30}
-JMH=1 LOAD=1 REPORT=1 MIRROR=1 H2=1
+JMH=1 LOAD=1 REPORT=1 MIRROR=1 H2=1 ACCESSLOG=1
 JMH_ARGS=()
 case "${1:-}" in
   --quick) DURATION=3 ROUNDS=1 WARMUP=4 JMH_ARGS=(-wi 1 -i 1 -w 500ms -r 500ms) ;;
-  --jmh-only) LOAD=0 MIRROR=0 H2=0 ;;
-  --load-only) JMH=0 MIRROR=0 H2=0 ;;
-  --report-only) JMH=0 LOAD=0 MIRROR=0 H2=0 ;;
-  --mirror-only) JMH=0 LOAD=0 REPORT=0 H2=0 ;;
-  --h2-only) JMH=0 LOAD=0 REPORT=0 MIRROR=0 ;;
+  --jmh-only) LOAD=0 MIRROR=0 H2=0 ACCESSLOG=0 ;;
+  --load-only) JMH=0 MIRROR=0 H2=0 ACCESSLOG=0 ;;
+  --report-only) JMH=0 LOAD=0 MIRROR=0 H2=0 ACCESSLOG=0 ;;
+  --mirror-only) JMH=0 LOAD=0 REPORT=0 H2=0 ACCESSLOG=0 ;;
+  --h2-only) JMH=0 LOAD=0 REPORT=0 MIRROR=0 ACCESSLOG=0 ;;
+  --targets-only) JMH=0 MIRROR=0 ;;
   "") ;;
-  *) echo "usage: bench/run.sh [--quick|--jmh-only|--load-only|--report-only|--mirror-only|--h2-only]" >&2; exit 2 ;;
+  *) echo "usage: bench/run.sh [--quick|--jmh-only|--load-only|--report-only|--mirror-only|--h2-only|--targets-only]" >&2; exit 2 ;;
 esac
 
 say() { echo "[run.sh] $*"; }
@@ -103,6 +106,16 @@ if [ $H2 -eq 1 ]; then
   else
     ROUNDS=$ROUNDS bench/h2.sh
   fi
+fi
+
+if [ $ACCESSLOG -eq 1 ]; then
+  say "access log cost: bench/ab.sh, log on (A) against off (B), small GETs"
+  REC_OPTS="-Xms128m -Xmx128m -XX:+UseSerialGC -Xss256k -XX:ReservedCodeCacheSize=32m -XX:MaxDirectMemorySize=128m"
+  if [ "${1:-}" = "--quick" ]; then AB_ROUNDS=1 AB_WARMUP=4; else AB_ROUNDS=6 AB_WARMUP=30; fi
+  A_JAR="$RUN/turnout-gateway.jar" B_JAR="$RUN/turnout-gateway.jar" BENCH_JAR="$RUN/turnout-bench.jar" \
+    A_OPTS="$REC_OPTS" B_OPTS="$REC_OPTS" A_YAML='accessLog: true' B_YAML='accessLog: false' \
+    ROUNDS=$AB_ROUNDS WARMUP=$AB_WARMUP DURATION=$DURATION OUT=bench/target/accesslog \
+    bench/ab.sh | tee bench/results/accesslog-ab.txt
 fi
 
 if [ $REPORT -eq 1 ] && [ -f bench/results/load-runs.csv ]; then

@@ -23,7 +23,7 @@ import org.knowm.xchart.style.CategoryStyler;
 /**
  * Turns the load benchmark's CSV and JSON and JMH's JSON result into {@code RESULTS.md} and {@code
  * load-chart.png}: medians over rounds per scenario and target, Turnout's ratios to nginx and
- * HAProxy, the targets of issue 6 checked against the numbers, and the microbenchmarks.
+ * HAProxy, the targets of issue 14 checked against the numbers, and the microbenchmarks.
  *
  * <p>Usage: {@code Report RESULTS_DIR}. Reads {@code load-runs.csv}, {@code load-meta.json} and
  * (optional) {@code jmh.json} there, plus {@code NOTES.md} (optional, hand-written analysis) which
@@ -168,48 +168,162 @@ public final class Report {
   }
 
   private void targetsSection(StringBuilder md) {
-    md.append("## Targets (issue 6)\n\n| target | result | met |\n|---|---|---|\n");
+    md.append("## Targets (issue 14)\n\n| target | result | met |\n|---|---|---|\n");
     String g = "get-keepalive";
     double t = med(g, "turnout", Run::rps);
     double n = med(g, "nginx", Run::rps);
     double h = med(g, "haproxy", Run::rps);
+    row(
+        md,
+        "Small GET keep-alive, 64 connections: >= 1.05x nginx and HAProxy req/s",
+        fmt(
+            "%.2fx nginx, %.2fx HAProxy (%s vs %s and %s req/s)",
+            t / n, t / h, num(t), num(n), num(h)),
+        t >= 1.05 * n && t >= 1.05 * h);
     double tp99 = med(g, "turnout", Run::p99);
     double hp99 = med(g, "haproxy", Run::p99);
     row(
         md,
-        "Small GET keep-alive: Turnout throughput >= 1.0x nginx and HAProxy",
-        fmt(
-            "%.2fx nginx, %.2fx HAProxy (%s vs %s and %s req/s)",
-            t / n, t / h, num(t), num(n), num(h)),
-        t >= n && t >= h);
-    row(
-        md,
-        "Small GET keep-alive: Turnout p99 <= HAProxy p99",
+        "Small GET keep-alive: p99 <= HAProxy's",
         fmt("%.2f ms vs %.2f ms", tp99, hp99),
         tp99 <= hp99);
-    JsonNode pinned = jmhResult("DecisionBenchmark.pinned");
-    if (pinned != null) {
-      double ns = pinned.path("primaryMetric").path("score").asDouble();
-      double alloc = allocNorm(pinned);
-      row(md, "Routing decision (pinned path) under 1 µs", fmt("%.0f ns/op", ns), ns < 1000);
-      row(md, "No allocation on the pinned path", fmt("%.1f B/op", alloc), alloc < 1.0);
-    }
+    String c = "conns-1000";
+    double cr = med(c, "turnout", Run::rps);
+    double cn = med(c, "nginx", Run::rps);
+    double ch = med(c, "haproxy", Run::rps);
+    double cp = med(c, "turnout", Run::p99);
+    double cpn = med(c, "nginx", Run::p99);
+    double cph = med(c, "haproxy", Run::p99);
+    row(
+        md,
+        "1,000 connections: >= 1.0x both, p99 <= both",
+        fmt(
+            "%.2fx nginx, %.2fx HAProxy; p99 %.1f ms vs %.1f and %.1f ms",
+            cr / cn, cr / ch, cp, cpn, cph),
+        cr >= cn && cr >= ch && cp <= cpn && cp <= cph);
+    String b = "big-256k";
+    double br = med(b, "turnout", Run::rps);
+    double bn = med(b, "nginx", Run::rps);
+    double bc = med(b, "turnout", Run::cpuPer10k);
+    double bch = med(b, "haproxy", Run::cpuPer10k);
+    row(
+        md,
+        "256 KiB responses: >= 1.0x nginx; CPU per request <= HAProxy's",
+        fmt("%.2fx nginx; CPU %.2fx HAProxy's (%.3f vs %.3f s/10k)", br / bn, bc / bch, bc, bch),
+        br >= bn && bc <= bch);
+    String nc = "new-conn";
+    double ncr = med(nc, "turnout", Run::rps);
+    double ncn = med(nc, "nginx", Run::rps);
+    double nch = med(nc, "haproxy", Run::rps);
+    row(
+        md,
+        "New connection per request: >= 1.0x both",
+        fmt("%.2fx nginx, %.2fx HAProxy", ncr / ncn, ncr / nch),
+        ncr >= ncn && ncr >= nch);
+    h2Row(md);
+    List<Run> shift = of("shift", "turnout");
+    long errors = shift.stream().mapToLong(r -> r.socketErrors + r.non2xx).sum();
+    double sr = med("shift", "turnout", Run::rps);
+    double sn = med("shift", "nginx", Run::rps);
+    double sh = med("shift", "haproxy", Run::rps);
+    row(
+        md,
+        "Shift under load: >= 1.0x both, zero errors",
+        fmt(
+            "%.2fx nginx, %.2fx HAProxy; %d errors in %d rounds",
+            sr / sn, sr / sh, errors, shift.size()),
+        sr >= sn && sr >= sh && errors == 0 && !shift.isEmpty());
+    accessLogRow(md);
     double rss =
         of("conns-1000", "turnout").stream().mapToDouble(Run::rssMiB).max().orElse(Double.NaN);
     row(
         md,
-        "Turnout peak RSS under 256 MiB at 1,000 connections",
-        fmt("%.0f MiB (highest of all rounds)", rss),
-        rss < 256);
-    List<Run> shift = of("shift", "turnout");
-    long errors = shift.stream().mapToLong(r -> r.socketErrors + r.non2xx).sum();
-    long reqs = shift.stream().mapToLong(Run::requests).sum();
+        "Peak RSS at 1,000 connections <= 128 MiB, recommended flags",
+        fmt(
+            "%.0f MiB (highest of all rounds; nginx %.0f, HAProxy %.0f)",
+            rss, maxRss("conns-1000", "nginx"), maxRss("conns-1000", "haproxy")),
+        rss <= 128);
+    JsonNode pinned = jmhResult("DecisionBenchmark.pinned");
+    if (pinned != null) {
+      double ns = pinned.path("primaryMetric").path("score").asDouble();
+      double alloc = allocNorm(pinned);
+      row(
+          md,
+          "(issue 6) Routing decision, pinned path, under 1 µs",
+          fmt("%.0f ns/op", ns),
+          ns < 1000);
+      row(md, "(issue 6) No allocation on the pinned path", fmt("%.1f B/op", alloc), alloc < 1.0);
+    }
+    md.append("\n");
+  }
+
+  private double maxRss(String scenario, String target) {
+    return of(scenario, target).stream().mapToDouble(Run::rssMiB).max().orElse(Double.NaN);
+  }
+
+  /** The HTTP/2 scenario's medians, from bench/h2.sh's {@code h2-runs.csv}. */
+  private void h2Row(StringBuilder md) {
+    Path csv = dir.resolve("h2-runs.csv");
+    if (!Files.exists(csv)) {
+      return;
+    }
+    Map<String, List<Double>> rps = new LinkedHashMap<>();
+    try {
+      for (String line : Files.readAllLines(csv)) {
+        String[] f = line.split(",");
+        if (f.length >= 3 && !f[0].equals("target") && !f[2].isEmpty()) {
+          rps.computeIfAbsent(f[0], k -> new ArrayList<>()).add(Double.parseDouble(f[2]));
+        }
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    double t = medianOf(rps.get("turnout"));
+    double n = medianOf(rps.get("nginx"));
+    double h = medianOf(rps.get("haproxy"));
     row(
         md,
-        "Zero errors in shift under load (Turnout)",
-        fmt("%d errors in %s requests over %d rounds", errors, num(reqs), shift.size()),
-        errors == 0 && !shift.isEmpty());
-    md.append("\n");
+        "h2 over TLS ([H2.md](H2.md)): >= 1.0x nginx and HAProxy",
+        fmt(
+            "%.2fx nginx, %.2fx HAProxy (%s vs %s and %s req/s)",
+            t / n, t / h, num(t), num(n), num(h)),
+        t >= n && t >= h);
+  }
+
+  private static double medianOf(List<Double> v) {
+    if (v == null || v.isEmpty()) {
+      return Double.NaN;
+    }
+    double[] a = v.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
+  }
+
+  /** The access log's cost, from bench/ab.sh's output that bench/run.sh keeps. */
+  private void accessLogRow(StringBuilder md) {
+    Path ab = dir.resolve("accesslog-ab.txt");
+    if (!Files.exists(ab)) {
+      return;
+    }
+    try {
+      for (String line : Files.readAllLines(ab)) {
+        java.util.regex.Matcher m =
+            java.util.regex.Pattern.compile(
+                    "median of per-round ratios A/B: req/s ([0-9.]+), CPU per request ([0-9.]+)")
+                .matcher(line);
+        if (m.find()) {
+          double rps = Double.parseDouble(m.group(1));
+          double cpu = Double.parseDouble(m.group(2));
+          row(
+              md,
+              "Access log on costs <= 5% of small-GET throughput ([accesslog-ab.txt]"
+                  + "(accesslog-ab.txt))",
+              fmt("log on / off: %.3fx req/s, %.3fx CPU per request", rps, cpu),
+              rps >= 0.95);
+        }
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static void row(StringBuilder md, String what, String result, boolean met) {
