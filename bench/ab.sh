@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A/B of two Turnout variants side by side: the same upstream apps, both gateways warmed up, then
-# wrk alternating A, B, A, B ... so the machine's noise (other builds) hits both alike. Prints
+# wrk alternating A, B, B, A, A, B ... so the machine's noise (other builds) hits both alike. Prints
 # per-round numbers and the medians: req/s, p99, CPU seconds per 10,000 requests (utime + stime
 # of the gateway's /proc/PID/stat) and peak RSS (VmHWM, reset before each run).
 #
@@ -110,7 +110,11 @@ echo "uptime before: $(uptime)"
 printf '%-6s %-3s %10s %9s %10s %8s\n' round var "req/s" "p99 ms" "CPU s/10k" "RSS MiB"
 : >"$OUT/rounds.txt"
 for r in $(seq 1 "$ROUNDS"); do
-  for v in a b; do
+  # Odd rounds run A first, even rounds B first: whichever runs second in a pair meets a warmer
+  # machine (page cache, CPU frequency, the other gateway's GC), and alternating cancels that.
+  order="a b"
+  [ $((r % 2)) -eq 0 ] && order="b a"
+  for v in $order; do
     if [ $v = a ]; then pid=$A_PID port=28081; else pid=$B_PID port=28082; fi
     echo 5 >"/proc/$pid/clear_refs" 2>/dev/null || true
     t0=$(cpu_ticks "$pid")
@@ -131,8 +135,11 @@ awk '
     return n % 2 ? arr[(n + 1) / 2] : (arr[n / 2] + arr[n / 2 + 1]) / 2
   }
   { n[$2]++; q[$2, n[$2]] = $3; p[$2, n[$2]] = $4; c[$2, n[$2]] = $5; m[$2, n[$2]] = $6
-    if ($2 == "b") { k++; rq[k] = q["a", n["a"]] / $3; rc[k] = c["a", n["a"]] / $5 } }
+    rr[$2, $1] = $3; rcpu[$2, $1] = $5; if ($1 > last) last = $1 }
   END {
+    for (r = 1; r <= last; r++) if ((("a", r) in rr) && (("b", r) in rr)) {
+      k++; rq[k] = rr["a", r] / rr["b", r]; rc[k] = rcpu["a", r] / rcpu["b", r]
+    }
     for (v in n) {
       for (i = 1; i <= n[v]; i++) { a1[i] = q[v, i]; a2[i] = p[v, i]; a3[i] = c[v, i]; a4[i] = m[v, i] }
       printf "median %-3s %10.0f %9.2f %10.3f %8.0f\n", v, median(a1, n[v]), median(a2, n[v]), median(a3, n[v]), median(a4, n[v])
