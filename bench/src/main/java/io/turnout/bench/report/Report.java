@@ -167,72 +167,78 @@ public final class Report {
     return md.toString();
   }
 
+  /** Turnout's, nginx's and HAProxy's medians of one measure in one scenario. */
+  private record Trio(double turnout, double nginx, double haproxy) {
+    boolean turnoutAtLeast(double factor) {
+      return turnout >= factor * nginx && turnout >= factor * haproxy;
+    }
+
+    boolean turnoutAtMost() {
+      return turnout <= nginx && turnout <= haproxy;
+    }
+
+    String ratios() {
+      return fmt("%.2fx nginx, %.2fx HAProxy", turnout / nginx, turnout / haproxy);
+    }
+  }
+
+  private Trio trio(String scenario, ToDoubleFunction<Run> f) {
+    return new Trio(
+        med(scenario, "turnout", f), med(scenario, "nginx", f), med(scenario, "haproxy", f));
+  }
+
   private void targetsSection(StringBuilder md) {
     md.append("## Targets (issue 14)\n\n| target | result | met |\n|---|---|---|\n");
-    String g = "get-keepalive";
-    double t = med(g, "turnout", Run::rps);
-    double n = med(g, "nginx", Run::rps);
-    double h = med(g, "haproxy", Run::rps);
+    Trio get = trio("get-keepalive", Run::rps);
     row(
         md,
         "Small GET keep-alive, 64 connections: >= 1.05x nginx and HAProxy req/s",
         fmt(
-            "%.2fx nginx, %.2fx HAProxy (%s vs %s and %s req/s)",
-            t / n, t / h, num(t), num(n), num(h)),
-        t >= 1.05 * n && t >= 1.05 * h);
-    double tp99 = med(g, "turnout", Run::p99);
-    double hp99 = med(g, "haproxy", Run::p99);
+            "%s (%s vs %s and %s req/s)",
+            get.ratios(), num(get.turnout()), num(get.nginx()), num(get.haproxy())),
+        get.turnoutAtLeast(1.05));
+    Trio getP99 = trio("get-keepalive", Run::p99);
     row(
         md,
         "Small GET keep-alive: p99 <= HAProxy's",
-        fmt("%.2f ms vs %.2f ms", tp99, hp99),
-        tp99 <= hp99);
-    String c = "conns-1000";
-    double cr = med(c, "turnout", Run::rps);
-    double cn = med(c, "nginx", Run::rps);
-    double ch = med(c, "haproxy", Run::rps);
-    double cp = med(c, "turnout", Run::p99);
-    double cpn = med(c, "nginx", Run::p99);
-    double cph = med(c, "haproxy", Run::p99);
+        fmt("%.2f ms vs %.2f ms", getP99.turnout(), getP99.haproxy()),
+        getP99.turnout() <= getP99.haproxy());
+    Trio conns = trio("conns-1000", Run::rps);
+    Trio connsP99 = trio("conns-1000", Run::p99);
     row(
         md,
         "1,000 connections: >= 1.0x both, p99 <= both",
         fmt(
-            "%.2fx nginx, %.2fx HAProxy; p99 %.1f ms vs %.1f and %.1f ms",
-            cr / cn, cr / ch, cp, cpn, cph),
-        cr >= cn && cr >= ch && cp <= cpn && cp <= cph);
-    String b = "big-256k";
-    double br = med(b, "turnout", Run::rps);
-    double bn = med(b, "nginx", Run::rps);
-    double bc = med(b, "turnout", Run::cpuPer10k);
-    double bch = med(b, "haproxy", Run::cpuPer10k);
+            "%s; p99 %.1f ms vs %.1f and %.1f ms",
+            conns.ratios(), connsP99.turnout(), connsP99.nginx(), connsP99.haproxy()),
+        conns.turnoutAtLeast(1.0) && connsP99.turnoutAtMost());
+    Trio big = trio("big-256k", Run::rps);
+    Trio bigCpu = trio("big-256k", Run::cpuPer10k);
     row(
         md,
         "256 KiB responses: >= 1.0x nginx; CPU per request <= HAProxy's",
-        fmt("%.2fx nginx; CPU %.2fx HAProxy's (%.3f vs %.3f s/10k)", br / bn, bc / bch, bc, bch),
-        br >= bn && bc <= bch);
-    String nc = "new-conn";
-    double ncr = med(nc, "turnout", Run::rps);
-    double ncn = med(nc, "nginx", Run::rps);
-    double nch = med(nc, "haproxy", Run::rps);
+        fmt(
+            "%.2fx nginx; CPU %.2fx HAProxy's (%.3f vs %.3f s/10k)",
+            big.turnout() / big.nginx(),
+            bigCpu.turnout() / bigCpu.haproxy(),
+            bigCpu.turnout(),
+            bigCpu.haproxy()),
+        big.turnout() >= big.nginx() && bigCpu.turnout() <= bigCpu.haproxy());
+    Trio newConn = trio("new-conn", Run::rps);
     row(
         md,
         "New connection per request: >= 1.0x both",
-        fmt("%.2fx nginx, %.2fx HAProxy", ncr / ncn, ncr / nch),
-        ncr >= ncn && ncr >= nch);
+        newConn.ratios(),
+        newConn.turnoutAtLeast(1.0));
     h2Row(md);
     List<Run> shift = of("shift", "turnout");
     long errors = shift.stream().mapToLong(r -> r.socketErrors + r.non2xx).sum();
-    double sr = med("shift", "turnout", Run::rps);
-    double sn = med("shift", "nginx", Run::rps);
-    double sh = med("shift", "haproxy", Run::rps);
+    Trio shiftRps = trio("shift", Run::rps);
     row(
         md,
         "Shift under load: >= 1.0x both, zero errors",
-        fmt(
-            "%.2fx nginx, %.2fx HAProxy; %d errors in %d rounds",
-            sr / sn, sr / sh, errors, shift.size()),
-        sr >= sn && sr >= sh && errors == 0 && !shift.isEmpty());
+        fmt("%s; %d errors in %d rounds", shiftRps.ratios(), errors, shift.size()),
+        shiftRps.turnoutAtLeast(1.0) && errors == 0 && !shift.isEmpty());
     accessLogRow(md);
     double rss =
         of("conns-1000", "turnout").stream().mapToDouble(Run::rssMiB).max().orElse(Double.NaN);
@@ -278,16 +284,16 @@ public final class Report {
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
-    double t = medianOf(rps.get("turnout"));
-    double n = medianOf(rps.get("nginx"));
-    double h = medianOf(rps.get("haproxy"));
+    Trio h2 =
+        new Trio(
+            medianOf(rps.get("turnout")), medianOf(rps.get("nginx")), medianOf(rps.get("haproxy")));
     row(
         md,
         "h2 over TLS ([H2.md](H2.md)): >= 1.0x nginx and HAProxy",
         fmt(
-            "%.2fx nginx, %.2fx HAProxy (%s vs %s and %s req/s)",
-            t / n, t / h, num(t), num(n), num(h)),
-        t >= n && t >= h);
+            "%s (%s vs %s and %s req/s)",
+            h2.ratios(), num(h2.turnout()), num(h2.nginx()), num(h2.haproxy())),
+        h2.turnoutAtLeast(1.0));
   }
 
   private static double medianOf(List<Double> v) {

@@ -43,12 +43,15 @@ class InactivityTimeoutsTest {
           routes: [{path: /, versions: [{name: v1, weight: 1, endpoints: ["%s"]}]}]
       """;
 
+  /** A gateway with {@code settings} (top-level config lines) in front of {@code app}. */
+  private static GatewayFixture gatewayTo(TestUpstream app, String settings) throws Exception {
+    return GatewayFixture.start(settings + "\n" + ROUTES.formatted(app.endpoint()));
+  }
+
   @Test
   void aPooledConnectionIsClosedAfterTheIdleTimeoutAndOneInUseIsNot() throws Exception {
     try (TestUpstream app = TestUpstream.start("app");
-        GatewayFixture gw =
-            GatewayFixture.start(
-                "upstream: { idleTimeout: 700ms }\n" + ROUTES.formatted(app.endpoint()))) {
+        GatewayFixture gw = gatewayTo(app, "upstream: { idleTimeout: 700ms }")) {
       // Requests every 100 ms for twice the idle timeout: one pooled connection carries them all.
       long busyUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1400);
       long lastAnswer = 0;
@@ -76,9 +79,7 @@ class InactivityTimeoutsTest {
   void aClientThatStopsReadingIsCutAndTheUpstreamConnectionIsClosed() throws Exception {
     long body = 256L * 1024 * 1024;
     try (TestUpstream app = TestUpstream.start("app");
-        GatewayFixture gw =
-            GatewayFixture.start(
-                "limits: { sendTimeout: 500ms }\n" + ROUTES.formatted(app.endpoint()));
+        GatewayFixture gw = gatewayTo(app, "limits: { sendTimeout: 500ms }");
         Socket client = new Socket()) {
       client.setReceiveBufferSize(64 * 1024);
       client.connect(new InetSocketAddress("127.0.0.1", gw.httpPort()), 5000);
@@ -108,9 +109,7 @@ class InactivityTimeoutsTest {
   void aClientThatPausesReadingIsNotMistakenForASilentUpstream() throws Exception {
     long body = 32L * 1024 * 1024;
     try (TestUpstream app = TestUpstream.start("app");
-        GatewayFixture gw =
-            GatewayFixture.start(
-                "upstream: { readTimeout: 300ms }\n" + ROUTES.formatted(app.endpoint()));
+        GatewayFixture gw = gatewayTo(app, "upstream: { readTimeout: 300ms }");
         Socket client = new Socket()) {
       client.setReceiveBufferSize(64 * 1024);
       client.connect(new InetSocketAddress("127.0.0.1", gw.httpPort()), 5000);
@@ -131,9 +130,7 @@ class InactivityTimeoutsTest {
   void anUpstreamSilentBeforeItsHeadGets504() throws Exception {
     try (TestUpstream app = TestUpstream.start("app");
         GatewayFixture gw =
-            GatewayFixture.start(
-                "upstream: { readTimeout: 300ms, responseTimeout: 0s }\n"
-                    + ROUTES.formatted(app.endpoint()))) {
+            gatewayTo(app, "upstream: { readTimeout: 300ms, responseTimeout: 0s }")) {
       long start = System.nanoTime();
       RawHttp.Exchange ex =
           RawHttp.exchange(
@@ -154,9 +151,7 @@ class InactivityTimeoutsTest {
   @Test
   void anUpstreamSilentMidBodyCutsTheClientConnectionNeverACleanEnd() throws Exception {
     try (TestUpstream app = TestUpstream.start("app");
-        GatewayFixture gw =
-            GatewayFixture.start(
-                "upstream: { readTimeout: 300ms }\n" + ROUTES.formatted(app.endpoint()))) {
+        GatewayFixture gw = gatewayTo(app, "upstream: { readTimeout: 300ms }")) {
       long start = System.nanoTime();
       RawHttp.Exchange chunked =
           RawHttp.exchange(
@@ -227,9 +222,7 @@ class InactivityTimeoutsTest {
   @Test
   void aSilentWebSocketIsClosedAfterTheTunnelIdleTimeout() throws Exception {
     try (TestUpstream ws = TestUpstream.startWithWebSocket("ws");
-        GatewayFixture gw =
-            GatewayFixture.start(
-                "limits: { tunnelIdleTimeout: 600ms }\n" + ROUTES.formatted(ws.endpoint()))) {
+        GatewayFixture gw = gatewayTo(ws, "limits: { tunnelIdleTimeout: 600ms }")) {
       LinkedBlockingQueue<String> received = new LinkedBlockingQueue<>();
       CompletableFuture<String> ended = new CompletableFuture<>();
       WebSocket socket =
