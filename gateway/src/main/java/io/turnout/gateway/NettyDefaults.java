@@ -12,8 +12,8 @@ import java.util.Map;
  *       "low memory" mode whenever the maximum heap is 512 MiB or less, which the recommended
  *       flags' 128 MiB heap always is. That mode gives up the event loops' own buffer magazines
  *       (every allocation goes through shared, contended ones) and pools no read buffer over 256
- *       KiB. Off, small GETs cost 14% less CPU and 256 KiB responses 19% less (bench/ab.sh,
- *       recommended flags both sides), for about 3 MiB more peak RSS; the direct memory cap still
+ *       KiB. In it, a small GET took 1.28x the CPU and a 256 KiB response 1.24x (bench/ab.sh,
+ *       recommended flags both sides), for about 3 MiB less peak RSS; the direct memory cap still
  *       bounds buffers.
  *   <li>{@code io.netty.leakDetection.level=disabled}: the default level records a stack trace for
  *       one buffer in 128, 1.5% of the gateway's CPU under load. Tests keep it on.
