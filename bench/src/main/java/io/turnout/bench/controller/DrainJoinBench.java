@@ -1,8 +1,6 @@
 package io.turnout.bench.controller;
 
 import com.sun.net.httpserver.HttpServer;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -146,23 +144,13 @@ public final class DrainJoinBench {
         .services()
         .inNamespace("shop")
         .resource(
-            new ServiceBuilder()
-                .withNewMetadata()
-                .withNamespace("shop")
-                .withName("shop-" + version)
-                .withAnnotations(
-                    Map.of(
-                        "turnout.io/host", HOST,
-                        "turnout.io/version", version,
-                        "turnout.io/weight", Integer.toString(weight)))
-                .endMetadata()
-                .withNewSpec()
-                .addNewPort()
-                .withName("http")
-                .withPort(80)
-                .endPort()
-                .endSpec()
-                .build())
+            BenchResources.service(
+                "shop",
+                "shop-" + version,
+                Map.of(
+                    "turnout.io/host", HOST,
+                    "turnout.io/version", version,
+                    "turnout.io/weight", Integer.toString(weight))))
         .create();
     client
         .discovery()
@@ -170,17 +158,7 @@ public final class DrainJoinBench {
         .endpointSlices()
         .inNamespace("shop")
         .resource(
-            new EndpointSliceBuilder()
-                .withNewMetadata()
-                .withNamespace("shop")
-                .withName("shop-" + version + "-1")
-                .addToLabels("kubernetes.io/service-name", "shop-" + version)
-                .endMetadata()
-                .withAddressType("IPv4")
-                .addNewPort()
-                .withName("http")
-                .withPort(port)
-                .endPort()
+            BenchResources.slice("shop", "shop-" + version + "-1", "shop-" + version, port)
                 .addNewEndpoint()
                 .withAddresses("127.0.0.1")
                 .endEndpoint()

@@ -255,23 +255,13 @@ public final class FleetBench {
           .services()
           .inNamespace("shop")
           .resource(
-              new io.fabric8.kubernetes.api.model.ServiceBuilder()
-                  .withNewMetadata()
-                  .withNamespace("shop")
-                  .withName("shop-" + v)
-                  .withAnnotations(
-                      Map.of(
-                          "turnout.io/host", SHOP,
-                          "turnout.io/version", v,
-                          "turnout.io/weight", "50"))
-                  .endMetadata()
-                  .withNewSpec()
-                  .addNewPort()
-                  .withName("http")
-                  .withPort(80)
-                  .endPort()
-                  .endSpec()
-                  .build())
+              BenchResources.service(
+                  "shop",
+                  "shop-" + v,
+                  Map.of(
+                      "turnout.io/host", SHOP,
+                      "turnout.io/version", v,
+                      "turnout.io/weight", "50")))
           .create();
       client
           .discovery()
@@ -300,18 +290,7 @@ public final class FleetBench {
   }
 
   private static EndpointSlice slice(String ns, String service, int base, int shift) {
-    EndpointSliceBuilder b =
-        new EndpointSliceBuilder()
-            .withNewMetadata()
-            .withNamespace(ns)
-            .withName(service + "-1")
-            .addToLabels("kubernetes.io/service-name", service)
-            .endMetadata()
-            .withAddressType("IPv4")
-            .addNewPort()
-            .withName("http")
-            .withPort(8080)
-            .endPort();
+    EndpointSliceBuilder b = BenchResources.slice(ns, service + "-1", service, 8080);
     for (int e = 0; e < 10; e++) {
       int ip = base * 16 + e + (e == 0 ? shift : 0);
       b.addNewEndpoint()

@@ -1,6 +1,5 @@
 package io.turnout.bench.controller;
 
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -248,42 +247,22 @@ public final class FleetConvergenceBench {
         .services()
         .inNamespace("apps")
         .resource(
-            new ServiceBuilder()
-                .withNewMetadata()
-                .withNamespace("apps")
-                .withName(name(app, version))
-                .withAnnotations(
-                    Map.of(
-                        "turnout.io/host",
-                        "app-" + app + ".test",
-                        "turnout.io/version",
-                        version,
-                        "turnout.io/weight",
-                        Integer.toString(weight)))
-                .endMetadata()
-                .withNewSpec()
-                .addNewPort()
-                .withName("http")
-                .withPort(80)
-                .endPort()
-                .endSpec()
-                .build())
+            BenchResources.service(
+                "apps",
+                name(app, version),
+                Map.of(
+                    "turnout.io/host",
+                    "app-" + app + ".test",
+                    "turnout.io/version",
+                    version,
+                    "turnout.io/weight",
+                    Integer.toString(weight))))
         .createOr(op -> op.update());
   }
 
   private static void slice(KubernetesClient client, int app, String version, Random rnd) {
     EndpointSliceBuilder b =
-        new EndpointSliceBuilder()
-            .withNewMetadata()
-            .withNamespace("apps")
-            .withName(name(app, version))
-            .addToLabels("kubernetes.io/service-name", name(app, version))
-            .endMetadata()
-            .withAddressType("IPv4")
-            .addNewPort()
-            .withName("http")
-            .withPort(8080)
-            .endPort();
+        BenchResources.slice("apps", name(app, version), name(app, version), 8080);
     int n = 1 + rnd.nextInt(3);
     for (int e = 0; e < n; e++) {
       b.addNewEndpoint()

@@ -1,6 +1,5 @@
 package io.turnout.bench.controller;
 
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayBuilder;
@@ -61,34 +60,9 @@ public final class GatewayApiPropagationBench {
           annotations.put("turnout.io/host", "shop.example.com");
           annotations.put("turnout.io/weight", "50");
         }
-        client
-            .resource(
-                new ServiceBuilder()
-                    .withNewMetadata()
-                    .withNamespace(ns)
-                    .withName(ns + "-" + v)
-                    .withAnnotations(annotations)
-                    .endMetadata()
-                    .withNewSpec()
-                    .addNewPort()
-                    .withName("http")
-                    .withPort(80)
-                    .endPort()
-                    .endSpec()
-                    .build())
-            .create();
+        client.resource(BenchResources.service(ns, ns + "-" + v, annotations)).create();
         EndpointSliceBuilder slice =
-            new EndpointSliceBuilder()
-                .withNewMetadata()
-                .withNamespace(ns)
-                .withName(ns + "-" + v + "-1")
-                .addToLabels("kubernetes.io/service-name", ns + "-" + v)
-                .endMetadata()
-                .withAddressType("IPv4")
-                .addNewPort()
-                .withName("http")
-                .withPort(8080)
-                .endPort();
+            BenchResources.slice(ns, ns + "-" + v + "-1", ns + "-" + v, 8080);
         for (int i = 1; i <= 10; i++) {
           slice
               .addNewEndpoint()

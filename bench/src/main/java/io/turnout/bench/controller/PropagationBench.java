@@ -1,6 +1,5 @@
 package io.turnout.bench.controller;
 
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -44,36 +43,16 @@ public final class PropagationBench {
           .services()
           .inNamespace("shop")
           .resource(
-              new ServiceBuilder()
-                  .withNewMetadata()
-                  .withNamespace("shop")
-                  .withName("shop-" + v)
-                  .withAnnotations(
-                      Map.of(
-                          "turnout.io/host", "shop.example.com",
-                          "turnout.io/version", v,
-                          "turnout.io/weight", "50"))
-                  .endMetadata()
-                  .withNewSpec()
-                  .addNewPort()
-                  .withName("http")
-                  .withPort(80)
-                  .endPort()
-                  .endSpec()
-                  .build())
+              BenchResources.service(
+                  "shop",
+                  "shop-" + v,
+                  Map.of(
+                      "turnout.io/host", "shop.example.com",
+                      "turnout.io/version", v,
+                      "turnout.io/weight", "50")))
           .create();
       EndpointSliceBuilder slice =
-          new EndpointSliceBuilder()
-              .withNewMetadata()
-              .withNamespace("shop")
-              .withName("shop-" + v + "-1")
-              .addToLabels("kubernetes.io/service-name", "shop-" + v)
-              .endMetadata()
-              .withAddressType("IPv4")
-              .addNewPort()
-              .withName("http")
-              .withPort(8080)
-              .endPort();
+          BenchResources.slice("shop", "shop-" + v + "-1", "shop-" + v, 8080);
       for (int i = 1; i <= 10; i++) {
         slice
             .addNewEndpoint()
@@ -89,17 +68,8 @@ public final class PropagationBench {
       String ns = svc.getMetadata().getNamespace();
       client.services().inNamespace(ns).resource(svc).create();
       EndpointSliceBuilder slice =
-          new EndpointSliceBuilder()
-              .withNewMetadata()
-              .withNamespace(ns)
-              .withName(svc.getMetadata().getName() + "-1")
-              .addToLabels("kubernetes.io/service-name", svc.getMetadata().getName())
-              .endMetadata()
-              .withAddressType("IPv4")
-              .addNewPort()
-              .withName("http")
-              .withPort(8080)
-              .endPort();
+          BenchResources.slice(
+              ns, svc.getMetadata().getName() + "-1", svc.getMetadata().getName(), 8080);
       for (int e = 0; e < 10; e++) {
         int ip = i * 10 + e;
         slice

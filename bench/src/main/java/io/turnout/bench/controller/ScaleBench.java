@@ -1,7 +1,6 @@
 package io.turnout.bench.controller;
 
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -56,19 +55,7 @@ public final class ScaleBench {
     a.put("turnout.io/host", "app" + app + ".example.com");
     a.put("turnout.io/version", version);
     a.put("turnout.io/weight", Integer.toString(weight));
-    return new ServiceBuilder()
-        .withNewMetadata()
-        .withNamespace("ns" + (app % 50))
-        .withName("app" + app + "-" + version)
-        .withAnnotations(a)
-        .endMetadata()
-        .withNewSpec()
-        .addNewPort()
-        .withName("http")
-        .withPort(80)
-        .endPort()
-        .endSpec()
-        .build();
+    return BenchResources.service("ns" + (app % 50), "app" + app + "-" + version, a);
   }
 
   public static void main(String[] args) throws Exception {
@@ -85,17 +72,11 @@ public final class ScaleBench {
         Service s = service(app, version, version.equals("blue") ? 90 : 10);
         String key = s.getMetadata().getNamespace() + "/" + s.getMetadata().getName();
         EndpointSliceBuilder slice =
-            new EndpointSliceBuilder()
-                .withNewMetadata()
-                .withNamespace(s.getMetadata().getNamespace())
-                .withName(s.getMetadata().getName() + "-abcde")
-                .addToLabels("kubernetes.io/service-name", s.getMetadata().getName())
-                .endMetadata()
-                .withAddressType("IPv4")
-                .addNewPort()
-                .withName("http")
-                .withPort(8080)
-                .endPort();
+            BenchResources.slice(
+                s.getMetadata().getNamespace(),
+                s.getMetadata().getName() + "-abcde",
+                s.getMetadata().getName(),
+                8080);
         for (int e = 0; e < endpoints; e++) {
           int ip = n * endpoints + e;
           slice
