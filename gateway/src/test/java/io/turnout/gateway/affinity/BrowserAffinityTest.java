@@ -2,14 +2,12 @@ package io.turnout.gateway.affinity;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.netty.channel.EventLoopGroup;
 import io.turnout.gateway.demo.DemoApp;
 import io.turnout.gateway.proxy.Transport;
 import io.turnout.gateway.testing.GatewayFixture;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.turnout.gateway.testing.HeadlessChromium;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +17,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * A real browser (Debian's chromium, driven through chromium-driver) loads the demo page through
@@ -29,9 +25,6 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * lands on green.
  */
 class BrowserAffinityTest {
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-
   static EventLoopGroup apps;
   static DemoApp blue;
   static DemoApp green;
@@ -65,57 +58,34 @@ class BrowserAffinityTest {
         .formatted(blueWeight, blue.port(), greenWeight, green.port());
   }
 
-  private static ChromeDriver startChromium() throws Exception {
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toFile());
-    options.addArguments(
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--user-data-dir=" + Files.createTempDirectory("turnout-chromium"));
-    ChromeDriverService service =
-        new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build();
-    return new ChromeDriver(service, options);
-  }
-
-  @SuppressWarnings("unchecked")
-  private static List<Map<String, Object>> responses(JavascriptExecutor js) {
-    return (List<Map<String, Object>>) js.executeScript("return window.__turnout.responses;");
-  }
-
   @Test
   void pageKeepsItsVersionWhileWeightsFlipAndMovesOnReload() throws Exception {
-    assumeTrue(
-        Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-        "chromium and chromium-driver are not installed (.ci/run installs them)");
+    HeadlessChromium.assumeInstalled();
     try (GatewayFixture gw = GatewayFixture.start(config(100, 0))) {
-      ChromeDriver driver = startChromium();
+      ChromeDriver driver = HeadlessChromium.start();
       try {
         driver.get("http://127.0.0.1:" + gw.httpPort() + "/");
         JavascriptExecutor js = driver;
         assertEquals("blue", js.executeScript("return window.__turnout.page;"));
         Awaitility.await()
             .atMost(Duration.ofSeconds(15))
-            .until(() -> responses(js).stream().anyMatch(r -> "api".equals(r.get("kind"))));
+            .until(
+                () ->
+                    HeadlessChromium.responses(js).stream()
+                        .anyMatch(r -> "api".equals(r.get("kind"))));
 
         gw.writeConfig(config(0, 100));
         Awaitility.await()
             .atMost(Duration.ofSeconds(5))
             .until(() -> gw.admin("/snapshot").contains("\"name\":\"green\",\"weight\":100"));
-        int atSwitch = responses(js).size();
+        int atSwitch = HeadlessChromium.responses(js).size();
         js.executeScript("window.__turnoutLoadChunk();");
         // Several API polls and the lazy chunk after the switch.
         Awaitility.await()
             .atMost(Duration.ofSeconds(20))
             .until(
                 () -> {
-                  List<Map<String, Object>> all = responses(js);
+                  List<Map<String, Object>> all = HeadlessChromium.responses(js);
                   long apiAfter =
                       all.stream().skip(atSwitch).filter(r -> "api".equals(r.get("kind"))).count();
                   long chunksAfter =
@@ -125,7 +95,7 @@ class BrowserAffinityTest {
                           .count();
                   return apiAfter >= 3 && chunksAfter >= 1;
                 });
-        List<Map<String, Object>> all = responses(js);
+        List<Map<String, Object>> all = HeadlessChromium.responses(js);
         assertTrue(all.size() > atSwitch);
         for (Map<String, Object> r : all) {
           assertEquals("blue", r.get("version"), "the page got " + r + " from another version");
@@ -136,8 +106,11 @@ class BrowserAffinityTest {
             "green", js.executeScript("return window.__turnout.page;"), "a reload moves on");
         Awaitility.await()
             .atMost(Duration.ofSeconds(15))
-            .until(() -> responses(js).stream().anyMatch(r -> "api".equals(r.get("kind"))));
-        for (Map<String, Object> r : responses(js)) {
+            .until(
+                () ->
+                    HeadlessChromium.responses(js).stream()
+                        .anyMatch(r -> "api".equals(r.get("kind"))));
+        for (Map<String, Object> r : HeadlessChromium.responses(js)) {
           assertEquals("green", r.get("version"), "after reload: " + r);
         }
       } finally {

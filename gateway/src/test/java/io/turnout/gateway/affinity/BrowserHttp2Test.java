@@ -7,37 +7,25 @@ import io.netty.channel.EventLoopGroup;
 import io.turnout.gateway.demo.DemoApp;
 import io.turnout.gateway.proxy.Transport;
 import io.turnout.gateway.testing.GatewayFixture;
+import io.turnout.gateway.testing.HeadlessChromium;
 import io.turnout.gateway.testing.TestCertificates;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * A real browser over HTTPS: Chromium negotiates h2 by ALPN, loads the demo page, and its API polls
  * and lazy chunk, multiplexed on that connection, all come from the pinned version.
  */
 class BrowserHttp2Test {
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-
-  @SuppressWarnings("unchecked")
-  private static List<Map<String, Object>> responses(JavascriptExecutor js) {
-    return (List<Map<String, Object>>) js.executeScript("return window.__turnout.responses;");
-  }
-
   @Test
   void chromiumLoadsThePageOverH2AndItsSubRequestsStayOnTheVersion() throws Exception {
-    assumeTrue(
-        Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-        "chromium and chromium-driver are not installed (.ci/run installs them)");
+    HeadlessChromium.assumeInstalled();
     assumeTrue(TestCertificates.opensslAvailable(), "openssl makes the test certificate");
     Path dir = Files.createTempDirectory("turnout-browser-h2");
     Path[] pem = TestCertificates.selfSigned(dir, "tls", "localhost", "DNS:localhost,IP:127.0.0.1");
@@ -55,26 +43,7 @@ class BrowserHttp2Test {
                 routes: [{path: /, versions: [{name: blue, weight: 1, endpoints: ["127.0.0.1:%d"]}]}]
             """
                 .formatted(pem[0], pem[1], blue.port()))) {
-      ChromeOptions options = new ChromeOptions();
-      options.setBinary(CHROMIUM.toFile());
-      options.addArguments(
-          "--headless=new",
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-dev-shm-usage",
-          "--disable-quic",
-          "--ignore-certificate-errors",
-          "--no-first-run",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--disable-sync",
-          "--user-data-dir=" + Files.createTempDirectory("turnout-chromium"));
-      ChromeDriver driver =
-          new ChromeDriver(
-              new ChromeDriverService.Builder()
-                  .usingDriverExecutable(CHROMEDRIVER.toFile())
-                  .build(),
-              options);
+      ChromeDriver driver = HeadlessChromium.start("--ignore-certificate-errors");
       try {
         driver.get("https://localhost:" + gw.server().httpsPort() + "/");
         JavascriptExecutor js = driver;
@@ -88,9 +57,11 @@ class BrowserHttp2Test {
             .atMost(Duration.ofSeconds(30))
             .until(
                 () ->
-                    responses(js).stream().anyMatch(r -> "api".equals(r.get("kind")))
-                        && responses(js).stream().anyMatch(r -> "chunk".equals(r.get("kind"))));
-        for (Map<String, Object> r : responses(js)) {
+                    HeadlessChromium.responses(js).stream()
+                            .anyMatch(r -> "api".equals(r.get("kind")))
+                        && HeadlessChromium.responses(js).stream()
+                            .anyMatch(r -> "chunk".equals(r.get("kind"))));
+        for (Map<String, Object> r : HeadlessChromium.responses(js)) {
           assertEquals("blue", r.get("version"), "sub-request " + r);
         }
       } finally {
