@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.turnout.controller.k8s.ClusterView;
 import io.turnout.controller.k8s.HostOwnership;
+import io.turnout.controller.k8s.Informers;
 import io.turnout.controller.k8s.RetiredBackends;
 import io.turnout.controller.k8s.RouteSource;
 import io.turnout.controller.k8s.SourcedRoutes;
@@ -145,15 +146,7 @@ public final class GatewayApiSource implements RouteSource {
   private static <T> CompletableFuture<?> start(
       SharedIndexInformer<T> informer, Runnable requestPass) {
     informer.addEventHandler(new PassOnChange<>(requestPass));
-    informer.exceptionHandler(
-        (started, t) -> {
-          log.warn(
-              "{} informer: {} (retrying)",
-              informer.getApiTypeClass().getSimpleName(),
-              t.toString());
-          return true;
-        });
-    return informer.start().toCompletableFuture();
+    return Informers.startRetrying(informer);
   }
 
   @Override

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.turnout.controller.k8s.ClusterView;
 import io.turnout.controller.k8s.HostOwnership;
+import io.turnout.controller.k8s.Informers;
 import io.turnout.controller.k8s.RouteSource;
 import io.turnout.controller.k8s.SourcedRoutes;
 import java.util.ArrayList;
@@ -118,10 +119,10 @@ public final class IngressSource implements RouteSource {
             changed(requestPass);
           }
         };
-    startRetrying(classes);
+    Informers.startRetrying(classes);
     for (SharedIndexInformer<Ingress> i : ingresses) {
       i.addEventHandler(onIngress);
-      startRetrying(i);
+      Informers.startRetrying(i);
     }
     status.start();
   }
@@ -129,18 +130,6 @@ public final class IngressSource implements RouteSource {
   private void changed(Runnable requestPass) {
     requestPass.run();
     status.kick();
-  }
-
-  private static void startRetrying(SharedIndexInformer<?> informer) {
-    informer.exceptionHandler(
-        (started, t) -> {
-          log.warn(
-              "{} informer: {} (retrying)",
-              informer.getApiTypeClass().getSimpleName(),
-              t.toString());
-          return true;
-        });
-    informer.start();
   }
 
   @Override

@@ -12,8 +12,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * fabric8 informers on Services and EndpointSlices, one pair per watched namespace (or one pair for
@@ -23,7 +21,6 @@ import org.slf4j.LoggerFactory;
  * enqueue}; the caches are fabric8's thread-safe stores, read by the reconciler thread.
  */
 public final class InformerClusterView implements ClusterView, AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(InformerClusterView.class);
   private static final String BY_SERVICE = "turnout.service";
   private static final String ALL = "";
 
@@ -76,26 +73,13 @@ public final class InformerClusterView implements ClusterView, AutoCloseable {
     List<CompletableFuture<Void>> synced = new ArrayList<>();
     for (SharedIndexInformer<Service> i : services.values()) {
       i.addEventHandler(onService);
-      synced.add(startRetrying(i));
+      synced.add(Informers.startRetrying(i));
     }
     for (SharedIndexInformer<EndpointSlice> i : slices.values()) {
       i.addEventHandler(onSlice);
-      synced.add(startRetrying(i));
+      synced.add(Informers.startRetrying(i));
     }
     return CompletableFuture.allOf(synced.toArray(CompletableFuture[]::new));
-  }
-
-  private static <T> CompletableFuture<Void> startRetrying(SharedIndexInformer<T> informer) {
-    // Keep retrying list/watch failures (API server restarts, RBAC fixed later) instead of dying.
-    informer.exceptionHandler(
-        (started, t) -> {
-          log.warn(
-              "{} informer: {} (retrying)",
-              informer.getApiTypeClass().getSimpleName(),
-              t.toString());
-          return true;
-        });
-    return informer.start().toCompletableFuture();
   }
 
   @Override
