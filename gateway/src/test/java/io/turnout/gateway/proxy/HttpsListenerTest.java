@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.turnout.gateway.config.ConfigException;
 import io.turnout.gateway.config.ConfigFile;
 import io.turnout.gateway.testing.GatewayFixture;
+import io.turnout.gateway.testing.TestCertificates;
 import io.turnout.gateway.testing.TestUpstream;
 import java.io.InputStream;
 import java.net.URI;
@@ -24,35 +25,6 @@ import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 
 class HttpsListenerTest {
-  /** A self-signed certificate for 127.0.0.1, made with the openssl command line tool. */
-  private static Path[] selfSignedCertificate(Path dir) throws Exception {
-    Path key = dir.resolve("tls.key");
-    Path cert = dir.resolve("tls.crt");
-    Process p =
-        new ProcessBuilder(
-                "openssl",
-                "req",
-                "-x509",
-                "-newkey",
-                "rsa:2048",
-                "-nodes",
-                "-days",
-                "2",
-                "-keyout",
-                key.toString(),
-                "-out",
-                cert.toString(),
-                "-subj",
-                "/CN=localhost",
-                "-addext",
-                "subjectAltName=IP:127.0.0.1,DNS:localhost")
-            .redirectErrorStream(true)
-            .start();
-    p.getInputStream().readAllBytes();
-    assertEquals(0, p.waitFor(), "openssl failed");
-    return new Path[] {cert, key};
-  }
-
   private static SSLContext trusting(Path cert) throws Exception {
     KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
     trust.load(null, null);
@@ -68,19 +40,14 @@ class HttpsListenerTest {
     return ctx;
   }
 
-  private static boolean opensslAvailable() {
-    try {
-      return new ProcessBuilder("openssl", "version").start().waitFor() == 0;
-    } catch (Exception e) {
-      return false;
-    }
-  }
-
   @Test
   void httpsListenerTerminatesTlsSetsSecurePinsAndForwardsHttps() throws Exception {
-    assumeTrue(opensslAvailable(), "the openssl command is needed to make a test certificate");
+    assumeTrue(
+        TestCertificates.opensslAvailable(),
+        "the openssl command is needed to make a test certificate");
     Path dir = Files.createTempDirectory("turnout-tls");
-    Path[] pem = selfSignedCertificate(dir);
+    Path[] pem =
+        TestCertificates.selfSignedRsa(dir, "tls", "localhost", "IP:127.0.0.1,DNS:localhost");
     try (TestUpstream app = TestUpstream.start("app");
         GatewayFixture gw =
             GatewayFixture.start(
