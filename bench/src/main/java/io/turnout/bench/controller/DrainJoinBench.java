@@ -2,8 +2,6 @@ package io.turnout.bench.controller;
 
 import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.turnout.controller.Controller;
 import io.turnout.gateway.GatewayServer;
@@ -167,13 +165,7 @@ public final class DrainJoinBench {
   }
 
   private static void weight(KubernetesClient client, String version, int weight) {
-    client
-        .services()
-        .inNamespace("shop")
-        .withName("shop-" + version)
-        .patch(
-            PatchContext.of(PatchType.JSON_MERGE),
-            "{\"metadata\":{\"annotations\":{\"turnout.io/weight\":\"" + weight + "\"}}}");
+    BenchResources.patchWeight(client, "shop", "shop-" + version, weight);
   }
 
   private record Answer(String body, String cookie) {}

@@ -3,8 +3,6 @@ package io.turnout.bench.controller;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.turnout.gateway.GatewayServer;
 import io.turnout.gateway.config.ConfigFile;
@@ -138,13 +136,7 @@ public final class FleetBench {
         long start = System.nanoTime();
         for (int attempt = 1; ; attempt++) {
           try {
-            client
-                .services()
-                .inNamespace("shop")
-                .withName("shop-green")
-                .patch(
-                    PatchContext.of(PatchType.JSON_MERGE),
-                    "{\"metadata\":{\"annotations\":{\"turnout.io/weight\":\"" + w + "\"}}}");
+            BenchResources.patchWeight(client, "shop", "shop-green", w);
             break;
           } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
             // A swamped mock API server times out (10 s); the merge patch is idempotent, and the

@@ -2,8 +2,6 @@ package io.turnout.bench.controller;
 
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.turnout.controller.Controller;
 import io.turnout.controller.server.SnapshotServer;
@@ -207,15 +205,7 @@ public final class FleetConvergenceBench {
       if (roll < 65) {
         slice(client, app, version, rnd);
       } else if (roll < 80) {
-        client
-            .services()
-            .inNamespace("apps")
-            .withName(name(app, version))
-            .patch(
-                PatchContext.of(PatchType.JSON_MERGE),
-                "{\"metadata\":{\"annotations\":{\"turnout.io/weight\":\""
-                    + rnd.nextInt(101)
-                    + "\"}}}");
+        BenchResources.patchWeight(client, "apps", name(app, version), rnd.nextInt(101));
       } else if (roll < 87) {
         client.services().inNamespace("apps").withName(name(app, "green")).delete();
         client

@@ -7,8 +7,6 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClassBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.turnout.controller.Controller;
 import io.turnout.gateway.GatewayServer;
@@ -109,13 +107,7 @@ public final class GatewayApiPropagationBench {
       for (int i = 0; i < warmup + changes; i++) {
         int weight = 100 + i;
         long t0 = System.nanoTime();
-        client
-            .services()
-            .inNamespace("shop")
-            .withName("shop-green")
-            .patch(
-                PatchContext.of(PatchType.JSON_MERGE),
-                "{\"metadata\":{\"annotations\":{\"turnout.io/weight\":\"" + weight + "\"}}}");
+        BenchResources.patchWeight(client, "shop", "shop-green", weight);
         await(gateway, "shop.example.com", weight);
         long t1 = System.nanoTime();
         HTTPRoute r = client.resources(HTTPRoute.class).inNamespace("web").withName("web").get();

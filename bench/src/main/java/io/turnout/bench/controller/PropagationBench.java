@@ -2,8 +2,6 @@ package io.turnout.bench.controller;
 
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.turnout.controller.Controller;
 import io.turnout.gateway.GatewayServer;
@@ -155,13 +153,7 @@ public final class PropagationBench {
         int weight = 100 + i;
         CompletableFuture<Long> landed = waiter.expect(weight);
         long t0 = System.nanoTime();
-        client
-            .services()
-            .inNamespace("shop")
-            .withName("shop-green")
-            .patch(
-                PatchContext.of(PatchType.JSON_MERGE),
-                "{\"metadata\":{\"annotations\":{\"turnout.io/weight\":\"" + weight + "\"}}}");
+        BenchResources.patchWeight(client, "shop", "shop-green", weight);
         long t1 = System.nanoTime();
         long applied = landed.get(10, TimeUnit.SECONDS);
         if (i >= warmup) {
