@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -304,6 +306,10 @@ public final class Report {
     return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
   }
 
+  /** bench/ab.sh's summary line. */
+  private static final Pattern AB_RATIOS =
+      Pattern.compile("median of per-round ratios A/B: req/s ([0-9.]+), CPU per request ([0-9.]+)");
+
   /** The access log's cost, from bench/ab.sh's output that bench/run.sh keeps. */
   private void accessLogRow(StringBuilder md) {
     Path ab = dir.resolve("accesslog-ab.txt");
@@ -312,10 +318,7 @@ public final class Report {
     }
     try {
       for (String line : Files.readAllLines(ab)) {
-        java.util.regex.Matcher m =
-            java.util.regex.Pattern.compile(
-                    "median of per-round ratios A/B: req/s ([0-9.]+), CPU per request ([0-9.]+)")
-                .matcher(line);
+        Matcher m = AB_RATIOS.matcher(line);
         if (m.find()) {
           double rps = Double.parseDouble(m.group(1));
           double cpu = Double.parseDouble(m.group(2));
