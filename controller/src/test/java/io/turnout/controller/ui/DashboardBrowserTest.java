@@ -140,11 +140,7 @@ class DashboardBrowserTest {
                           > 0);
           await()
               .atMost(Duration.ofSeconds(20))
-              .until(
-                  () ->
-                      !d.findElement(By.cssSelector("[data-version='blue'] td.pinned"))
-                          .getText()
-                          .startsWith("0.0"));
+              .until(() -> !textOf(js, "[data-version='blue'] td.pinned").startsWith("0.0"));
 
           assertEquals(
               0,
@@ -179,7 +175,7 @@ class DashboardBrowserTest {
               .atMost(Duration.ofSeconds(40))
               .until(
                   () -> !d.findElements(By.cssSelector(".rollout[data-phase='Failed']")).isEmpty());
-          String message = d.findElement(By.cssSelector(".rollout .message")).getText();
+          String message = textOf(js, ".rollout .message");
           assertTrue(message.contains("rolled back: maxErrorRate"), message);
           @SuppressWarnings("unchecked")
           Map<String, Object> frame =
@@ -197,6 +193,19 @@ class DashboardBrowserTest {
         }
       }
     }
+  }
+
+  /**
+   * The text of the first element matching {@code css}, read in one script call: the page redraws
+   * its table on every frame, so an element found by one WebDriver call can be gone (stale) by the
+   * next. Fails when nothing matches.
+   */
+  private static String textOf(JavascriptExecutor js, String css) {
+    Object text =
+        js.executeScript(
+            "const e = document.querySelector(arguments[0]); return e ? e.innerText : null;", css);
+    assertTrue(text != null, "nothing on the page matches " + css);
+    return (String) text;
   }
 
   private static int turnout(FakeCluster cluster, String... args) {
