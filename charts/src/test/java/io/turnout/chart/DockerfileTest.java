@@ -102,14 +102,17 @@ class DockerfileTest {
             "\"-XX:+UseSerialGC\"",
             "\"-Xss256k\"",
             "\"-XX:ReservedCodeCacheSize=32m\"",
-            "\"-XX:MaxDirectMemorySize=128m\"")) {
+            "\"-XX:MaxDirectMemorySize=128m\"",
+            "\"-XX:TrimNativeHeapInterval=5000\"")) {
       assertTrue(dockerfile.contains(flag), flag);
     }
     assertTrue(dockerfile.contains("ENV MALLOC_ARENA_MAX=2"));
 
     List<EnvVar> env = DEFAULTS.gatewayContainer().getEnv();
     assertEquals(
-        List.of(new EnvVar("JAVA_TOOL_OPTIONS", "-Xms128m -Xmx128m", null)), env, env::toString);
+        List.of(new EnvVar("JAVA_TOOL_OPTIONS", "-Xms128m -Xmx128m -Xmn16m", null)),
+        env,
+        env::toString);
     Rendered withExtra =
         TurnoutChart.render(
             Map.of(

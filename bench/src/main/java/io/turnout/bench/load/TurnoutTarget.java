@@ -35,6 +35,9 @@ final class TurnoutTarget extends Target {
   @Override
   List<String> command() {
     List<String> cmd = new ArrayList<>();
+    // The README's invocation: two malloc arenas. env execs java, so the pid is the JVM's.
+    cmd.add("env");
+    cmd.add("MALLOC_ARENA_MAX=2");
     cmd.add("java");
     cmd.addAll(javaOptions);
     cmd.add("-jar");
