@@ -5,13 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
-import io.turnout.controller.cli.Cli;
 import io.turnout.gateway.GatewayServer;
 import io.turnout.gateway.config.ConfigFile;
 import io.turnout.gateway.source.ControllerSnapshotSource;
 import io.turnout.gateway.testing.TestUpstream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -86,12 +83,6 @@ class AssetSkewGuardTest {
     }
   }
 
-  private int turnout(String... args) {
-    StringWriter out = new StringWriter();
-    return Cli.commandLine(cluster::newClient, new PrintWriter(out), new PrintWriter(out))
-        .execute(args);
-  }
-
   private double counter(String name, String... tags) {
     Counter c = gateway.metrics().registry().find(name).tags(tags).counter();
     return c == null ? 0 : c.count();
@@ -104,7 +95,7 @@ class AssetSkewGuardTest {
     assertEquals("404 blue not found in blue", get("/assets/nowhere.js"));
     assertEquals(0, green.requestsReceived(), "a dark version is never asked");
 
-    assertEquals(0, turnout("switch", "shop.example.com", "green"));
+    cluster.turnout("switch", "shop.example.com", "green").succeeded();
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> get("/index.html").equals("200 green green"));

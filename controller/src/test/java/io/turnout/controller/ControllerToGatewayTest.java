@@ -5,12 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.turnout.controller.cli.Cli;
 import io.turnout.controller.server.SnapshotServer;
 import io.turnout.gateway.snapshot.Snapshot;
 import io.turnout.gateway.source.ControllerSnapshotSource;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
@@ -113,19 +110,13 @@ class ControllerToGatewayTest {
     cluster.close();
   }
 
-  private int turnout(String... args) {
-    StringWriter out = new StringWriter();
-    return Cli.commandLine(cluster::newClient, new PrintWriter(out), new PrintWriter(out))
-        .execute(args);
-  }
-
   @Test
   void theGatewayFollowsTurnoutWeight() {
     await().until(() -> gateway.weightOf("green") == 10);
-    assertEquals(0, turnout("weight", "shop.example.com", "green=40", "blue=60"));
+    cluster.turnout("weight", "shop.example.com", "green=40", "blue=60").succeeded();
     await().atMost(Duration.ofSeconds(5)).until(() -> gateway.weightOf("green") == 40);
     assertEquals(60, gateway.weightOf("blue"));
-    assertEquals(0, turnout("switch", "shop.example.com", "green"));
+    cluster.turnout("switch", "shop.example.com", "green").succeeded();
     await().atMost(Duration.ofSeconds(5)).until(() -> gateway.weightOf("blue") == 0);
     assertEquals(100, gateway.weightOf("green"));
   }
@@ -140,7 +131,7 @@ class ControllerToGatewayTest {
     controller = null;
     await().until(() -> !source.connected());
     // While the controller is away the weights change; the gateway keeps its last snapshot.
-    assertEquals(0, turnout("weight", "shop.example.com", "green=70", "blue=30"));
+    cluster.turnout("weight", "shop.example.com", "green=70", "blue=30").succeeded();
     await().during(Duration.ofMillis(500)).until(() -> gateway.applied.size() == offered);
     assertEquals(before, gateway.last());
 

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.turnout.controller.cli.CliRun;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -51,6 +52,11 @@ public final class FakeCluster implements AutoCloseable {
 
   public KubernetesClient client() {
     return client;
+  }
+
+  /** Runs {@code turnout args...} against this cluster. */
+  public CliRun turnout(String... args) {
+    return CliRun.of(this::newClient, args);
   }
 
   /** A fresh client of the same server (the CLI closes the one it is given). */

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.turnout.controller.cli.Cli;
 import io.turnout.controller.k8s.DrainAnnotationWriter;
 import io.turnout.controller.k8s.InformerClusterView;
 import io.turnout.controller.k8s.Reconciler;
@@ -20,8 +19,6 @@ import io.turnout.gateway.snapshot.VersionSpec;
 import io.turnout.gateway.source.ControllerSnapshotSource;
 import io.turnout.gateway.testing.ForkedGateway;
 import io.turnout.gateway.testing.TestUpstream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -153,12 +150,6 @@ class FleetDrainTest {
     };
   }
 
-  private int turnout(String... args) {
-    StringWriter out = new StringWriter();
-    return Cli.commandLine(cluster::newClient, new PrintWriter(out), new PrintWriter(out))
-        .execute(args);
-  }
-
   /** The blue version of the snapshot's one route, or null when it has none. */
   private static VersionSpec blueOf(Snapshot s) {
     if (s == null) {
@@ -176,7 +167,7 @@ class FleetDrainTest {
 
   /** Switches to green and returns blue's stamp once the controller published it. */
   private long switchToGreen() {
-    assertEquals(0, turnout("switch", HOST, "green"));
+    cluster.turnout("switch", HOST, "green").succeeded();
     await()
         .atMost(Duration.ofSeconds(20))
         .until(() -> blueOf(controller.current()).drainingSince() != null);
@@ -305,7 +296,7 @@ class FleetDrainTest {
     assertEquals(stamp, blueOf(controller.current()).drainingSince(), "neither restarted nor lost");
 
     // Blue serves again: the stamp goes, from the snapshot and from the Service.
-    assertEquals(0, turnout("switch", HOST, "blue"));
+    cluster.turnout("switch", HOST, "blue").succeeded();
     await()
         .atMost(Duration.ofSeconds(20))
         .until(

@@ -3,15 +3,12 @@ package io.turnout.controller;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.turnout.controller.cli.Cli;
 import io.turnout.gateway.GatewayServer;
 import io.turnout.gateway.config.ConfigException;
 import io.turnout.gateway.config.ConfigFile;
 import io.turnout.gateway.config.GatewayConfig;
 import io.turnout.gateway.source.ControllerSnapshotSource;
 import io.turnout.gateway.testing.TestUpstream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -103,24 +100,18 @@ class RealGatewayTest {
     }
   }
 
-  private int turnout(String... args) {
-    StringWriter out = new StringWriter();
-    return Cli.commandLine(cluster::newClient, new PrintWriter(out), new PrintWriter(out))
-        .execute(args);
-  }
-
   @Test
   void theGatewayChangesItsSplitAfterTurnoutWeightAndSwitch() throws Exception {
     gateway = startGateway();
     await().atMost(Duration.ofSeconds(10)).until(() -> gateway.currentSnapshot() != null);
     assertEquals(Map.of("blue", 10), newVisitors(10));
 
-    assertEquals(0, turnout("weight", "shop.example.com", "blue=0", "green=100"));
+    cluster.turnout("weight", "shop.example.com", "blue=0", "green=100").succeeded();
     await()
         .atMost(Duration.ofSeconds(5))
         .untilAsserted(() -> assertEquals(Map.of("green", 10), newVisitors(10)));
 
-    assertEquals(0, turnout("switch", "shop.example.com", "blue"));
+    cluster.turnout("switch", "shop.example.com", "blue").succeeded();
     await()
         .atMost(Duration.ofSeconds(5))
         .untilAsserted(() -> assertEquals(Map.of("blue", 10), newVisitors(10)));

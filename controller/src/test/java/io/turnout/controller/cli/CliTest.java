@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.turnout.controller.FakeCluster;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -15,8 +13,8 @@ import org.junit.jupiter.api.Test;
 /** The operator verbs against a mock API server. */
 class CliTest {
   private FakeCluster cluster;
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
+  private final StringBuilder out = new StringBuilder();
+  private final StringBuilder err = new StringBuilder();
 
   @BeforeEach
   void start() {
@@ -36,10 +34,12 @@ class CliTest {
     cluster.close();
   }
 
+  /** Runs {@code turnout args...}; what it printed is added to {@link #out} and {@link #err}. */
   private int run(String... args) {
-    return Cli.commandLine(
-            cluster::newClient, new PrintWriter(out, true), new PrintWriter(err, true))
-        .execute(args);
+    CliRun r = cluster.turnout(args);
+    out.append(r.out());
+    err.append(r.err());
+    return r.code();
   }
 
   private String weightOf(String service) {

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.turnout.controller.FakeCluster;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -14,8 +12,8 @@ import org.junit.jupiter.api.Test;
 /** {@code turnout mirror HOST VERSION PERCENT} against a mock API server. */
 class MirrorCommandTest {
   private FakeCluster cluster;
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
+  private final StringBuilder out = new StringBuilder();
+  private final StringBuilder err = new StringBuilder();
 
   @BeforeEach
   void start() {
@@ -28,10 +26,12 @@ class MirrorCommandTest {
     cluster.close();
   }
 
+  /** Runs {@code turnout args...}; what it printed is added to {@link #out} and {@link #err}. */
   private int run(String... args) {
-    return Cli.commandLine(
-            cluster::newClient, new PrintWriter(out, true), new PrintWriter(err, true))
-        .execute(args);
+    CliRun r = cluster.turnout(args);
+    out.append(r.out());
+    err.append(r.err());
+    return r.code();
   }
 
   private String mirrorOf(String service) {

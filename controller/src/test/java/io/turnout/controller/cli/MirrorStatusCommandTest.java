@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.turnout.gateway.testing.DarkUpstream;
 import io.turnout.gateway.testing.GatewayFixture;
 import io.turnout.gateway.testing.TestUpstream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.time.Duration;
 import org.awaitility.Awaitility;
@@ -18,17 +16,15 @@ import org.junit.jupiter.api.Test;
  * gets a copy of every GET.
  */
 class MirrorStatusCommandTest {
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
+  private final StringBuilder out = new StringBuilder();
+  private final StringBuilder err = new StringBuilder();
 
+  /** Runs {@code turnout args...}; what it printed is added to {@link #out} and {@link #err}. */
   private int run(String... args) {
-    return Cli.commandLine(
-            () -> {
-              throw new AssertionError("mirror status needs no Kubernetes client");
-            },
-            new PrintWriter(out, true),
-            new PrintWriter(err, true))
-        .execute(args);
+    CliRun r = CliRun.offline(args);
+    out.append(r.out());
+    err.append(r.err());
+    return r.code();
   }
 
   @Test
@@ -62,7 +58,7 @@ class MirrorStatusCommandTest {
           lines[2].matches("green +mirror +20 +[0-9.]+ ms +[0-9.]+ ms +0\\.00% +0"), lines[2]);
 
       // Two gateways' numbers add up (the same one twice here).
-      out.getBuffer().setLength(0);
+      out.setLength(0);
       assertEquals(0, run("mirror", "status", "shop.test", "--gateway", admin, "--gateway", admin));
       assertTrue(out.toString().matches("(?s).*\ngreen +mirror +40 .*"), out.toString());
 

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.turnout.controller.FakeCluster;
 import io.turnout.controller.rollout.RolloutSpec;
 import io.turnout.controller.rollout.RolloutStatus;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +17,8 @@ import org.junit.jupiter.api.Test;
 class RolloutCliTest {
   private static final String HOST = "shop.example.com";
   private FakeCluster cluster;
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
+  private final StringBuilder out = new StringBuilder();
+  private final StringBuilder err = new StringBuilder();
 
   @BeforeEach
   void start() {
@@ -35,10 +33,12 @@ class RolloutCliTest {
     cluster.close();
   }
 
+  /** Runs {@code turnout args...}; what it printed is added to {@link #out} and {@link #err}. */
   private int run(String... args) {
-    return Cli.commandLine(
-            cluster::newClient, new PrintWriter(out, true), new PrintWriter(err, true))
-        .execute(args);
+    CliRun r = cluster.turnout(args);
+    out.append(r.out());
+    err.append(r.err());
+    return r.code();
   }
 
   private String annotation(String service, String key) {

@@ -3,8 +3,6 @@ package io.turnout.controller.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -20,20 +18,12 @@ class TrustedNamespacesTest {
 
   @Test
   void aNameThatIsNoNamespaceRefusesToStartBeforeTouchingTheCluster() {
-    StringWriter err = new StringWriter();
-    int code =
-        Cli.commandLine(
-                () -> {
-                  throw new AssertionError("must not connect");
-                },
-                new PrintWriter(new StringWriter(), true),
-                new PrintWriter(err, true))
-            .execute("run", "--listen", "0", "--trusted-namespaces", "edge,Platform_Team");
-    assertEquals(2, code, err.toString());
+    CliRun r = CliRun.offline("run", "--listen", "0", "--trusted-namespaces", "edge,Platform_Team");
+    assertEquals(2, r.code(), r.err());
     assertTrue(
-        err.toString()
+        r.err()
             .contains(
                 "--trusted-namespaces: 'Platform_Team' is not a namespace name (RFC 1123 label)"),
-        err.toString());
+        r.err());
   }
 }

@@ -8,8 +8,6 @@ import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.turnout.controller.FakeCluster;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -48,11 +46,7 @@ class WeightWriteOrderTest {
                     @Override
                     public void onClose(WatcherException cause) {}
                   })) {
-        StringWriter out = new StringWriter();
-        int code =
-            Cli.commandLine(cluster::newClient, new PrintWriter(out), new PrintWriter(out))
-                .execute("switch", "shop.example.com", "green");
-        assertEquals(0, code, out.toString());
+        cluster.turnout("switch", "shop.example.com", "green").succeeded();
         await()
             .atMost(Duration.ofSeconds(10))
             .untilAsserted(() -> assertEquals(List.of("shop-green=100", "shop-blue=0"), writes));

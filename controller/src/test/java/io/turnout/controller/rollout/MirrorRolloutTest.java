@@ -8,15 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.turnout.controller.Controller;
 import io.turnout.controller.FakeCluster;
 import io.turnout.controller.StubApp;
-import io.turnout.controller.cli.Cli;
 import io.turnout.controller.k8s.Annotations;
 import io.turnout.controller.rollout.RolloutStatus.Phase;
 import io.turnout.gateway.GatewayServer;
 import io.turnout.gateway.config.ConfigFile;
 import io.turnout.gateway.report.FleetReporter;
 import io.turnout.gateway.source.ControllerSnapshotSource;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -171,12 +168,7 @@ class MirrorRolloutTest {
   }
 
   private String turnout(String... args) {
-    StringWriter out = new StringWriter();
-    int code =
-        Cli.commandLine(cluster::newClient, new PrintWriter(out), new PrintWriter(out))
-            .execute(args);
-    assertEquals(0, code, out.toString());
-    return out.toString();
+    return cluster.turnout(args).succeeded();
   }
 
   private RolloutStatus rolloutToTheEnd() {

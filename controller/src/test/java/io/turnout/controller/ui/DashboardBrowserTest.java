@@ -2,21 +2,17 @@ package io.turnout.controller.ui;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.turnout.controller.Controller;
 import io.turnout.controller.FakeCluster;
 import io.turnout.controller.StubApp;
-import io.turnout.controller.cli.Cli;
 import io.turnout.controller.rollout.RolloutSettings;
 import io.turnout.gateway.GatewayServer;
 import io.turnout.gateway.config.ConfigFile;
 import io.turnout.gateway.report.FleetReporter;
 import io.turnout.gateway.source.ControllerSnapshotSource;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -142,10 +138,8 @@ class DashboardBrowserTest {
               .atMost(Duration.ofSeconds(20))
               .until(() -> !textOf(js, "[data-version='blue'] td.pinned").startsWith("0.0"));
 
-          assertEquals(
-              0,
-              turnout(
-                  cluster,
+          cluster
+              .turnout(
                   "rollout",
                   "start",
                   HOST,
@@ -157,7 +151,8 @@ class DashboardBrowserTest {
                   "--min-requests",
                   "5",
                   "--max-p99",
-                  "5s"));
+                  "5s")
+              .succeeded();
           await()
               .atMost(Duration.ofSeconds(40))
               .until(
@@ -206,12 +201,6 @@ class DashboardBrowserTest {
             "const e = document.querySelector(arguments[0]); return e ? e.innerText : null;", css);
     assertTrue(text != null, "nothing on the page matches " + css);
     return (String) text;
-  }
-
-  private static int turnout(FakeCluster cluster, String... args) {
-    StringWriter out = new StringWriter();
-    return Cli.commandLine(cluster::newClient, new PrintWriter(out), new PrintWriter(out))
-        .execute(args);
   }
 
   private static ChromeDriver startChromium() throws Exception {
