@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -17,7 +18,8 @@ import java.util.stream.Stream;
 /**
  * A raw subscriber of {@code /v1/snapshots?delta=1} that applies what it reads with the gateway's
  * own {@link StreamState}, reconnecting with {@code Last-Event-ID} as a gateway does (and without,
- * after a delta that does not apply). Stands in for the other replicas of a fleet.
+ * after a delta that does not apply). Stands in for the other replicas of a fleet, in tests and in
+ * the fleet convergence benchmark.
  *
  * <p>Threads: one reader thread owns the state; the getters synchronize with it.
  */
@@ -35,10 +37,18 @@ public final class DeltaReader implements AutoCloseable {
   private StreamState state;
   private long lastEventId = -1;
   private boolean wantFull;
-  final AtomicInteger fulls = new AtomicInteger();
-  final AtomicInteger deltas = new AtomicInteger();
-  final AtomicInteger failedDeltas = new AtomicInteger();
-  final AtomicInteger resumedWithDeltas = new AtomicInteger();
+
+  /** Full snapshots read (the first, and one after each delta that did not apply). */
+  public final AtomicInteger fulls = new AtomicInteger();
+
+  /** Deltas applied. */
+  public final AtomicInteger deltas = new AtomicInteger();
+
+  /** Deltas that did not apply (the reader then reconnects for a full snapshot). */
+  public final AtomicInteger failedDeltas = new AtomicInteger();
+
+  /** Reconnections that resumed from {@code Last-Event-ID} with a delta, not a full snapshot. */
+  public final AtomicInteger resumedWithDeltas = new AtomicInteger();
 
   public DeltaReader(int port, String token) {
     this.port = port;
@@ -144,8 +154,7 @@ public final class DeltaReader implements AutoCloseable {
     }
     try {
       state.apply(
-          SnapshotJson.read(SnapshotJson.json(), json, SnapshotDelta.class),
-          new java.util.HashMap<>());
+          SnapshotJson.read(SnapshotJson.json(), json, SnapshotDelta.class), new HashMap<>());
       lastEventId = state.version();
       deltas.incrementAndGet();
       return true;

@@ -4,14 +4,13 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.turnout.controller.Controller;
+import io.turnout.controller.DeltaReader;
 import io.turnout.controller.server.SnapshotServer;
 import io.turnout.gateway.GatewayServer;
 import io.turnout.gateway.config.ConfigFile;
 import io.turnout.gateway.snapshot.Snapshot;
 import io.turnout.gateway.snapshot.SnapshotChecksum;
-import io.turnout.gateway.snapshot.SnapshotDelta;
 import io.turnout.gateway.snapshot.SnapshotJson;
-import io.turnout.gateway.snapshot.StreamState;
 import io.turnout.gateway.source.ControllerSnapshotSource;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -21,7 +20,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -31,7 +29,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 /**
  * The correctness run of issue 15 at length: {@code changes} random changes (EndpointSlice updates,
@@ -73,9 +70,9 @@ public final class FleetConvergenceBench {
                     + "accessLog: false\n"),
             ControllerSnapshotSource.create(
                 ControllerSnapshotSource.Settings.of(URI.create("http://127.0.0.1:" + port))));
-    List<ResumingReader> readers = new ArrayList<>();
+    List<DeltaReader> readers = new ArrayList<>();
     for (int i = 0; i < subscribers; i++) {
-      readers.add(new ResumingReader(port));
+      readers.add(new DeltaReader(port, null));
     }
     HttpClient http = HttpClient.newHttpClient();
     long t0 = System.nanoTime();
@@ -122,7 +119,7 @@ public final class FleetConvergenceBench {
       Snapshot truth = controller.current();
       want = truth == null ? null : SnapshotChecksum.of(truth).value();
       boolean all = want != null && want.equals(gatewayChecksum(http, gateway));
-      for (ResumingReader r : readers) {
+      for (DeltaReader r : readers) {
         all &= want != null && want.equals(r.checksum());
       }
       if (all) {
@@ -147,10 +144,10 @@ public final class FleetConvergenceBench {
         (System.nanoTime() - c0) / 1e9,
         readers.stream().mapToInt(r -> r.deltas.get()).sum(),
         failed,
-        readers.stream().mapToInt(r -> r.resumed.get()).sum(),
+        readers.stream().mapToInt(r -> r.resumedWithDeltas.get()).sum(),
         readers.stream().mapToInt(r -> r.fulls.get()).sum(),
         same);
-    readers.forEach(ResumingReader::close);
+    readers.forEach(DeltaReader::close);
     gateway.close();
     controller.close();
     client.close();
@@ -185,7 +182,7 @@ public final class FleetConvergenceBench {
       int writer,
       int phase,
       int steps,
-      List<ResumingReader> readers) {
+      List<DeltaReader> readers) {
     Random rnd = new Random(1000L * phase + writer);
     Map<Integer, Boolean> greenGone = new HashMap<>();
     for (int step = 0; step < steps; step++) {
@@ -282,136 +279,6 @@ public final class FleetConvergenceBench {
               .value();
     } catch (Exception e) {
       return null;
-    }
-  }
-
-  /**
-   * A subscriber of {@code /v1/snapshots?delta=1} applying the stream with the gateway's {@link
-   * StreamState}, resuming with {@code Last-Event-ID} after a drop and asking for a full snapshot
-   * after a delta that does not apply. One thread owns the state; the getters synchronize with it.
-   */
-  private static final class ResumingReader implements AutoCloseable {
-    private final int port;
-    private final Thread thread;
-    private final HttpClient http =
-        HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    private volatile boolean closed;
-    private volatile Stream<String> stream;
-    private StreamState state;
-    private long lastEventId = -1;
-    private boolean wantFull;
-    final AtomicInteger fulls = new AtomicInteger();
-    final AtomicInteger deltas = new AtomicInteger();
-    final AtomicInteger failedDeltas = new AtomicInteger();
-    final AtomicInteger resumed = new AtomicInteger();
-
-    ResumingReader(int port) {
-      this.port = port;
-      thread = new Thread(this::run, "convergence-reader");
-      thread.setDaemon(true);
-      thread.start();
-    }
-
-    synchronized String checksum() {
-      return state == null ? null : state.checksum();
-    }
-
-    void disconnect() {
-      Stream<String> s = stream;
-      if (s != null) {
-        s.close();
-      }
-    }
-
-    private void run() {
-      while (!closed) {
-        try {
-          HttpRequest.Builder req =
-              HttpRequest.newBuilder(
-                  URI.create("http://127.0.0.1:" + port + "/v1/snapshots?delta=1"));
-          boolean resuming;
-          synchronized (this) {
-            resuming = lastEventId >= 0 && !wantFull;
-            if (resuming) {
-              req.header("Last-Event-ID", Long.toString(lastEventId));
-            }
-            wantFull = false;
-          }
-          HttpResponse<Stream<String>> res =
-              http.send(req.build(), HttpResponse.BodyHandlers.ofLines());
-          stream = res.body();
-          try (Stream<String> body = res.body()) {
-            if (res.statusCode() == 200) {
-              read(body, resuming);
-            }
-          }
-        } catch (Exception e) {
-          // dropped, refused or the controller restarting: try again shortly
-        }
-        try {
-          Thread.sleep(50);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    }
-
-    private void read(Stream<String> body, boolean resuming) throws Exception {
-      String event = null;
-      StringBuilder data = new StringBuilder();
-      boolean first = true;
-      for (Iterator<String> it = body.iterator(); it.hasNext() && !closed; ) {
-        String line = it.next();
-        if (line.isEmpty()) {
-          if (event != null) {
-            boolean ok = apply(event, data.toString());
-            if (first && resuming && event.equals("delta") && ok) {
-              resumed.incrementAndGet();
-            }
-            first = false;
-            if (!ok) {
-              return;
-            }
-          }
-          event = null;
-          data.setLength(0);
-        } else if (line.startsWith("event: ")) {
-          event = line.substring(7);
-        } else if (line.startsWith("data: ")) {
-          data.append(line, 6, line.length());
-        }
-      }
-    }
-
-    private synchronized boolean apply(String event, String json) throws Exception {
-      if (event.equals("snapshot")) {
-        state = StreamState.of(SnapshotJson.read(SnapshotJson.json(), json, Snapshot.class));
-        lastEventId = state.version();
-        fulls.incrementAndGet();
-        return true;
-      }
-      if (!event.equals("delta") || state == null) {
-        return true;
-      }
-      try {
-        state.apply(
-            SnapshotJson.read(SnapshotJson.json(), json, SnapshotDelta.class), new HashMap<>());
-        lastEventId = state.version();
-        deltas.incrementAndGet();
-        return true;
-      } catch (StreamState.DeltaException e) {
-        failedDeltas.incrementAndGet();
-        state = null;
-        wantFull = true;
-        return false;
-      }
-    }
-
-    @Override
-    public void close() {
-      closed = true;
-      disconnect();
-      thread.interrupt();
     }
   }
 }
