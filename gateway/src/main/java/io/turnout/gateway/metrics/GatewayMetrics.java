@@ -39,6 +39,7 @@ public final class GatewayMetrics {
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Map<List<String>, VersionMeters> versionMeters = new ConcurrentHashMap<>();
+  private final Map<List<String>, LatencyTally> mirrorLatency = new ConcurrentHashMap<>();
   private final AtomicLong snapshotVersion = new AtomicLong();
   private final Counter snapshotsRejected;
   private final Counter endpointEjections;
@@ -82,6 +83,20 @@ public final class GatewayMetrics {
   public VersionMeters versionMeters(String host, String version) {
     return versionMeters.computeIfAbsent(
         List.of(host, version), k -> new VersionMeters(registry, host, version));
+  }
+
+  /**
+   * The report's latency tally of the copies mirrored to (host, version), made on first use; the
+   * mirror's Prometheus meters live beside it in {@link #registry()}.
+   */
+  public LatencyTally mirrorLatency(String host, String version) {
+    return mirrorLatency.computeIfAbsent(
+        List.of(host, version), k -> new LatencyTally(VersionMeters.latencyBuckets()));
+  }
+
+  /** Every (host, mirror version) with a tally, as [host, version] to its tally. */
+  public Map<List<String>, LatencyTally> allMirrorLatency() {
+    return Map.copyOf(mirrorLatency);
   }
 
   /** Every (host, version) seen so far, for the controller report. */

@@ -3,8 +3,6 @@ package io.turnout.gateway.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.distribution.CountAtBucket;
-import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -47,6 +45,7 @@ public final class VersionMeters {
   private final String host;
   private final String version;
   private final Timer duration;
+  private final LatencyTally reported = new LatencyTally(BUCKETS); // the report's, see its doc
   private final StatusCounters byStatus;
   private final AtomicReferenceArray<Counter> upstreamErrors =
       new AtomicReferenceArray<>(UpstreamErrorKind.values().length);
@@ -77,6 +76,7 @@ public final class VersionMeters {
   /** Counts one finished request. */
   public void record(int status, long durationNanos) {
     duration.record(durationNanos, TimeUnit.NANOSECONDS);
+    reported.record(durationNanos);
     byStatus.increment(status);
   }
 
@@ -123,22 +123,12 @@ public final class VersionMeters {
   /**
    * Everything counted so far, read for the controller's report: requests, 5xx answers (the app's
    * and the gateway's own 502/503/504 alike) and the latency histogram's cumulative bucket counts
-   * ({@code latency[i]} requests took at most {@code latencyBoundsSeconds()[i]}).
+   * ({@code latency[i]} requests took at most {@code latencyBoundsSeconds()[i]}). Requests and
+   * latency come from one read of a {@link LatencyTally}, so they agree even during traffic.
    */
   public Totals totals() {
-    HistogramSnapshot h = duration.takeSnapshot();
-    CountAtBucket[] counts = h.histogramCounts();
-    double[] bounds = latencyBoundsSeconds();
-    long[] latency = new long[bounds.length];
-    for (CountAtBucket c : counts) {
-      double le = c.bucket(TimeUnit.SECONDS);
-      for (int i = 0; i < bounds.length; i++) {
-        if (Math.abs(bounds[i] - le) < 1e-9) {
-          latency[i] = (long) c.count();
-        }
-      }
-    }
-    return new Totals(h.count(), byStatus.sum(500, 599), latency);
+    LatencyTally.Read r = reported.read();
+    return new Totals(r.count(), byStatus.sum(500, 599), r.cumulative());
   }
 
   /** What {@link #totals()} returns: counts since this gateway started. */

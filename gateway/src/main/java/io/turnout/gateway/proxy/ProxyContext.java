@@ -54,7 +54,7 @@ public final class ProxyContext {
     this.connectionLimiter = new ConnectionLimiter(config.limits().maxConnections());
     this.mirror =
         MirrorSender.create(
-            config.mirror(), transport, config.upstream().connectTimeout(), metrics.registry());
+            config.mirror(), transport, config.upstream().connectTimeout(), metrics);
     this.trustedProxies = config.trustedProxies().stream().map(Cidr::parse).toList();
     this.pools =
         new FastThreadLocal<>() {

@@ -243,7 +243,7 @@ public final class FleetReporter implements AutoCloseable {
         g.writeEndObject();
       }
       g.writeEndArray();
-      MirrorReport.write(g, m.registry()); // additive: "mirrors", absent in older reports
+      MirrorReport.write(g, m); // additive: "mirrors", absent in older reports
       g.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

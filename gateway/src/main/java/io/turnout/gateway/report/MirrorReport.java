@@ -1,7 +1,7 @@
 package io.turnout.gateway.report;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.micrometer.core.instrument.MeterRegistry;
+import io.turnout.gateway.metrics.GatewayMetrics;
 import io.turnout.gateway.proxy.mirror.MirrorTotals;
 import java.io.IOException;
 
@@ -20,9 +20,9 @@ import java.io.IOException;
 final class MirrorReport {
   private MirrorReport() {}
 
-  static void write(JsonGenerator g, MeterRegistry registry) throws IOException {
+  static void write(JsonGenerator g, GatewayMetrics metrics) throws IOException {
     g.writeArrayFieldStart("mirrors");
-    for (MirrorTotals t : MirrorTotals.read(registry)) {
+    for (MirrorTotals t : MirrorTotals.read(metrics)) {
       g.writeStartObject();
       g.writeStringField("host", t.host());
       g.writeStringField("version", t.version());

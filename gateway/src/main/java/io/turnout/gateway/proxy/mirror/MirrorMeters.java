@@ -3,6 +3,8 @@ package io.turnout.gateway.proxy.mirror;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.turnout.gateway.metrics.GatewayMetrics;
+import io.turnout.gateway.metrics.LatencyTally;
 import io.turnout.gateway.metrics.StatusCounters;
 import io.turnout.gateway.metrics.VersionMeters;
 import java.time.Duration;
@@ -28,12 +30,14 @@ final class MirrorMeters {
   private final String host;
   private final String version;
   private final Timer duration;
+  private final LatencyTally reported; // the controller report's; Micrometer's can't be read whole
   private final StatusCounters byStatus;
   private final AtomicReferenceArray<Counter> dropped =
       new AtomicReferenceArray<>(DropReason.values().length);
 
-  MirrorMeters(MeterRegistry registry, String host, String version) {
-    this.registry = registry;
+  MirrorMeters(GatewayMetrics metrics, String host, String version) {
+    this.registry = metrics.registry();
+    this.reported = metrics.mirrorLatency(host, version);
     this.host = host;
     this.version = version;
     this.byStatus =
@@ -54,6 +58,7 @@ final class MirrorMeters {
   /** Counts one copy answered in full. */
   void answered(int status, long durationNanos) {
     duration.record(durationNanos, TimeUnit.NANOSECONDS);
+    reported.record(durationNanos);
     byStatus.increment(status);
   }
 

@@ -1,6 +1,5 @@
 package io.turnout.gateway.proxy.mirror;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -17,6 +16,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.turnout.gateway.config.MirrorSettings;
+import io.turnout.gateway.metrics.GatewayMetrics;
 import io.turnout.gateway.proxy.Transport;
 import io.turnout.gateway.routing.CompiledHost;
 import io.turnout.gateway.routing.CompiledRoute;
@@ -59,18 +59,21 @@ public final class MirrorSender {
 
   private final Transport transport;
   private final Duration connectTimeout;
-  private final MeterRegistry registry;
+  private final GatewayMetrics metrics;
   private final Map<List<String>, MirrorMeters> meters = new ConcurrentHashMap<>();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final FastThreadLocal<MirrorLoop> loops = new FastThreadLocal<>();
   private volatile MirrorSettings settings;
 
   private MirrorSender(
-      MirrorSettings settings, Transport transport, Duration connectTimeout, MeterRegistry reg) {
+      MirrorSettings settings,
+      Transport transport,
+      Duration connectTimeout,
+      GatewayMetrics metrics) {
     this.settings = settings;
     this.transport = transport;
     this.connectTimeout = connectTimeout;
-    this.registry = reg;
+    this.metrics = metrics;
   }
 
   /**
@@ -81,8 +84,8 @@ public final class MirrorSender {
       MirrorSettings settings,
       Transport transport,
       Duration connectTimeout,
-      MeterRegistry registry) {
-    return new MirrorSender(settings, transport, connectTimeout, registry);
+      GatewayMetrics metrics) {
+    return new MirrorSender(settings, transport, connectTimeout, metrics);
   }
 
   /** Applies edited limits; copies already outstanding keep the ones they started with. */
@@ -241,7 +244,7 @@ public final class MirrorSender {
 
   private MirrorMeters meters(String host, String version) {
     return meters.computeIfAbsent(
-        List.of(host, version), k -> new MirrorMeters(registry, host, version));
+        List.of(host, version), k -> new MirrorMeters(metrics, host, version));
   }
 
   private MirrorLoop loop(EventLoop loop) {

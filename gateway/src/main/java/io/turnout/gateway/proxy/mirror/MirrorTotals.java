@@ -1,13 +1,12 @@
 package io.turnout.gateway.proxy.mirror;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.distribution.CountAtBucket;
+import io.turnout.gateway.metrics.GatewayMetrics;
+import io.turnout.gateway.metrics.LatencyTally;
 import io.turnout.gateway.metrics.VersionMeters;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 
 /**
  * Everything the copies to one (host, mirror version) counted so far, read from the mirror meters
@@ -21,28 +20,20 @@ import java.util.concurrent.TimeUnit;
 public record MirrorTotals(
     String host, String version, long requests, long serverErrors, long[] latency) {
 
-  /** One entry per (host, version) that has answered copies; thread-safe (reads meters only). */
-  public static List<MirrorTotals> read(MeterRegistry registry) {
-    double[] bounds = VersionMeters.latencyBoundsSeconds();
+  /**
+   * One entry per (host, version) that copies were sent to; thread-safe (reads counters only).
+   * Requests and latency come from one read of the report's tally, so they agree.
+   */
+  public static List<MirrorTotals> read(GatewayMetrics metrics) {
     List<MirrorTotals> out = new ArrayList<>();
-    for (Timer t : registry.find("turnout.mirror.duration").timers()) {
-      String host = t.getId().getTag("host");
-      String version = t.getId().getTag("version");
-      if (host == null || version == null) {
-        continue;
-      }
-      long[] latency = new long[bounds.length];
-      for (CountAtBucket c : t.takeSnapshot().histogramCounts()) {
-        double le = c.bucket(TimeUnit.SECONDS);
-        for (int i = 0; i < bounds.length; i++) {
-          if (Math.abs(bounds[i] - le) < 1e-9) {
-            latency[i] = (long) c.count();
-          }
-        }
-      }
+    for (Map.Entry<List<String>, LatencyTally> e : metrics.allMirrorLatency().entrySet()) {
+      String host = e.getKey().get(0);
+      String version = e.getKey().get(1);
+      LatencyTally.Read latency = e.getValue().read();
       long errors = 0;
       for (Counter c :
-          registry
+          metrics
+              .registry()
               .find("turnout.mirror.requests")
               .tag("host", host)
               .tag("version", version)
@@ -52,7 +43,7 @@ public record MirrorTotals(
           errors += (long) c.count();
         }
       }
-      out.add(new MirrorTotals(host, version, t.count(), errors, latency));
+      out.add(new MirrorTotals(host, version, latency.count(), errors, latency.cumulative()));
     }
     return out;
   }
