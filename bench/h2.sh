@@ -46,7 +46,7 @@ hosts:
     routes: [{path: /, versions: [{name: app, weight: 1, endpoints: ["127.0.0.1:$UP"]}]}]
 YAML
 # The README's recommended flags, as in the load benchmark.
-MALLOC_ARENA_MAX=2 java -Xms128m -Xmx128m -Xmn16m -XX:+UseSerialGC -Xss256k \
+MALLOC_ARENA_MAX=2 java -Xms32m -Xmx128m -Xmn16m -XX:+UseSerialGC -Xss256k \
   -XX:ReservedCodeCacheSize=32m -XX:MaxDirectMemorySize=128m -XX:TrimNativeHeapInterval=5000 -Dturnout.workers=2 -jar "$RUN/turnout-gateway.jar" \
   --config "$WORK/turnout.yaml" > "$WORK/turnout.log" 2>&1 &
 PIDS+=($!)

@@ -110,7 +110,7 @@ class DockerfileTest {
 
     List<EnvVar> env = DEFAULTS.gatewayContainer().getEnv();
     assertEquals(
-        List.of(new EnvVar("JAVA_TOOL_OPTIONS", "-Xms128m -Xmx128m -Xmn16m", null)),
+        List.of(new EnvVar("JAVA_TOOL_OPTIONS", "-Xms32m -Xmx128m -Xmn16m", null)),
         env,
         env::toString);
     Rendered withExtra =

@@ -11,8 +11,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The one place that decides how every microbenchmark runs (JMH's annotations are inherited):
  * average time per operation in nanoseconds, 3 warm-up and 5 measured iterations of 1 s, one fork,
- * a fixed small heap and the GC the gateway is recommended to run with. Change them here, never on
- * a benchmark.
+ * a fixed 256 MiB heap with the parallel collector (time and allocation per operation; the
+ * gateway's memory under its recommended flags is bench/memory.sh's). Change them here, never on a
+ * benchmark.
  *
  * <p>Run: {@code java -jar bench/target/turnout-bench.jar -prof gc} (run.sh does, and keeps the
  * JSON result for RESULTS.md).
