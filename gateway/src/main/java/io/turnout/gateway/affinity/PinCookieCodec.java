@@ -31,8 +31,9 @@ public final class PinCookieCodec {
   private static final int MAC_CHARS = 22;
   private static final int MAX_SIGNED = 80;
   private static final char FORMAT = '2';
-  private static final char[] B64 =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".toCharArray();
+  private static final byte[] B64 =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+          .getBytes(StandardCharsets.US_ASCII);
   private static final byte[] B64_INV = new byte[128];
 
   static {
@@ -65,22 +66,59 @@ public final class PinCookieCodec {
    * {@code Host} header, or null), signed with the first key.
    */
   public String encode(int bucket, String version, CharSequence host) {
-    String signed = FORMAT + "." + bucket + "." + version;
+    byte[] out = new byte[valueLength(bucket, version)];
+    write(bucket, version, host, out, 0);
+    return new String(out, StandardCharsets.US_ASCII);
+  }
+
+  /** How many bytes {@link #write} writes for {@code bucket} and {@code version}. */
+  public static int valueLength(int bucket, String version) {
+    return signedLength(bucket, version) + 1 + MAC_CHARS;
+  }
+
+  /**
+   * Writes what {@link #encode} returns, as ASCII bytes, into {@code out} from {@code at}, so a
+   * {@code Set-Cookie} header can be built in one array; returns the index after the value. A
+   * version character outside ASCII is written (and signed) as {@code '?'}, as {@link
+   * String#getBytes} with US-ASCII would.
+   *
+   * @param bucket the client's bucket, {@code >= 0}
+   */
+  public int write(int bucket, String version, CharSequence host, byte[] out, int at) {
+    if (bucket < 0) {
+      throw new IllegalArgumentException("bucket: must be >= 0, was " + bucket);
+    }
+    int signedLen = signedLength(bucket, version);
     Scratch s = scratch.get();
-    byte[] cookiePart = signed.getBytes(StandardCharsets.US_ASCII);
     // The scratch array fits any value verify() accepts; a longer one is signed all the same.
-    byte[] data =
-        cookiePart.length <= MAX_SIGNED
-            ? s.signed
-            : new byte[cookiePart.length + 1 + CookieHost.MAX];
-    System.arraycopy(cookiePart, 0, data, 0, cookiePart.length);
-    data[cookiePart.length] = 0;
-    int len = CookieHost.write(host, data, cookiePart.length + 1);
+    byte[] data = signedLen <= MAX_SIGNED ? s.signed : new byte[signedLen + 1 + CookieHost.MAX];
+    data[0] = (byte) FORMAT;
+    data[1] = '.';
+    int p = signedLen - version.length() - 1;
+    data[p] = '.';
+    for (int v = bucket, d = p - 1; d >= 2; v /= 10, d--) {
+      data[d] = (byte) ('0' + v % 10);
+    }
+    for (int k = 0; k < version.length(); k++) {
+      char c = version.charAt(k);
+      data[p + 1 + k] = c < 0x80 ? (byte) c : (byte) '?';
+    }
+    data[signedLen] = 0;
+    int len = CookieHost.write(host, data, signedLen + 1);
     s.macs[0].mac(data, len, s.computed);
-    StringBuilder out = new StringBuilder(signed.length() + 1 + MAC_CHARS);
-    out.append(signed).append('.');
-    appendBase64Url(s.computed, MAC_BYTES, out);
-    return out.toString();
+    System.arraycopy(data, 0, out, at, signedLen);
+    int o = at + signedLen;
+    out[o++] = '.';
+    return writeBase64Url(s.computed, MAC_BYTES, out, o);
+  }
+
+  /** {@code "2.<bucket>.<version>"}: the part before the MAC. */
+  private static int signedLength(int bucket, String version) {
+    int digits = 1;
+    for (int v = bucket; v >= 10; v /= 10) {
+      digits++;
+    }
+    return 2 + digits + 1 + version.length();
   }
 
   /**
@@ -162,20 +200,27 @@ public final class PinCookieCodec {
     return diff == 0;
   }
 
-  private static void appendBase64Url(byte[] in, int n, StringBuilder out) {
+  /** Writes {@code in[0, n)} as unpadded base64url into {@code out} from {@code o}. */
+  private static int writeBase64Url(byte[] in, int n, byte[] out, int o) {
     int i = 0;
     for (; i + 3 <= n; i += 3) {
       int v = (in[i] & 0xFF) << 16 | (in[i + 1] & 0xFF) << 8 | (in[i + 2] & 0xFF);
-      out.append(B64[v >>> 18]).append(B64[(v >>> 12) & 63]);
-      out.append(B64[(v >>> 6) & 63]).append(B64[v & 63]);
+      out[o++] = B64[v >>> 18];
+      out[o++] = B64[(v >>> 12) & 63];
+      out[o++] = B64[(v >>> 6) & 63];
+      out[o++] = B64[v & 63];
     }
     if (n - i == 1) {
       int v = (in[i] & 0xFF) << 16;
-      out.append(B64[v >>> 18]).append(B64[(v >>> 12) & 63]);
+      out[o++] = B64[v >>> 18];
+      out[o++] = B64[(v >>> 12) & 63];
     } else if (n - i == 2) {
       int v = (in[i] & 0xFF) << 16 | (in[i + 1] & 0xFF) << 8;
-      out.append(B64[v >>> 18]).append(B64[(v >>> 12) & 63]).append(B64[(v >>> 6) & 63]);
+      out[o++] = B64[v >>> 18];
+      out[o++] = B64[(v >>> 12) & 63];
+      out[o++] = B64[(v >>> 6) & 63];
     }
+    return o;
   }
 
   /** Decodes 22 base64url chars into 16 bytes; false on any invalid char or stray bits. */

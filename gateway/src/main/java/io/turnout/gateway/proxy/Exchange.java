@@ -82,7 +82,7 @@ final class Exchange implements UpstreamListener {
   private CompiledHost host;
   private VersionTarget version;
   private ChoiceReason reason;
-  private String setCookie;
+  private CharSequence setCookie;
   private boolean webSocket;
   private UpstreamEndpoint endpoint;
   private boolean endpointCounted;

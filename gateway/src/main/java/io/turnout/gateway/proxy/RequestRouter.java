@@ -30,7 +30,7 @@ final class RequestRouter {
       CompiledRoute route,
       VersionTarget version,
       ChoiceReason reason,
-      String setCookie,
+      CharSequence setCookie,
       UpstreamEndpoint endpoint) {}
 
   private RequestRouter() {}
@@ -90,7 +90,7 @@ final class RequestRouter {
     }
     ChoiceReason reason = choice.reason();
     ex.routedSoFar(host, version, reason);
-    String setCookie = null;
+    CharSequence setCookie = null;
     if (choice.setCookie()) {
       setCookie =
           policy.setCookieHeader(choice.bucket(), version.name(), hostHeader, client.isHttps(req));
