@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -28,7 +29,7 @@ class VersionMetersTotalsTest {
     assertEquals(3, t.requests());
     assertEquals(1, t.serverErrors());
     long[] expected = new long[VersionMeters.latencyBoundsSeconds().length];
-    java.util.Arrays.fill(expected, 2);
+    Arrays.fill(expected, 2);
     expected[0] = 1;
     assertArrayEquals(expected, t.latency());
   }
