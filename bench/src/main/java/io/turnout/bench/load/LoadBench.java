@@ -43,6 +43,8 @@ public final class LoadBench {
   static final int TURNOUT_ADMIN_PORT = 19911;
   static final int NGINX_PORT = 18082;
   static final int HAPROXY_PORT = 18083;
+  static final int RELAY_BYTES_PORT = 18084;
+  static final int RELAY_HTTP_PORT = 18085;
 
   /**
    * The JVM options the README recommends for the gateway ("Memory and speed"): a heap that starts
@@ -105,7 +107,9 @@ public final class LoadBench {
             .map(Scenario::byId)
             .toList();
     List<String> targetNames =
-        List.of(opts.getOrDefault("targets", "direct,turnout,nginx,haproxy").split(","));
+        List.of(
+            opts.getOrDefault("targets", "direct,turnout,nginx,haproxy,relay-bytes,relay-http")
+                .split(","));
     Map<String, Object> meta = new LinkedHashMap<>();
     meta.put("started", Instant.now().toString());
     meta.put("machine", Machine.describe());
@@ -116,7 +120,14 @@ public final class LoadBench {
 
     for (int port :
         List.of(
-            BLUE_PORT, GREEN_PORT, TURNOUT_PORT, TURNOUT_ADMIN_PORT, NGINX_PORT, HAPROXY_PORT)) {
+            BLUE_PORT,
+            GREEN_PORT,
+            TURNOUT_PORT,
+            TURNOUT_ADMIN_PORT,
+            NGINX_PORT,
+            HAPROXY_PORT,
+            RELAY_BYTES_PORT,
+            RELAY_HTTP_PORT)) {
       ensureFree(port);
     }
     startApps();
@@ -271,10 +282,17 @@ public final class LoadBench {
     }
   }
 
+  private static Path benchJar() {
+    try {
+      return Path.of(
+          FastUpstream.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private void startApps() throws Exception {
-    String benchJar =
-        Path.of(FastUpstream.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-            .toString();
+    String benchJar = benchJar().toString();
     for (String[] app : new String[][] {{"blue", "" + BLUE_PORT}, {"green", "" + GREEN_PORT}}) {
       Path log = work.resolve("app-" + app[0] + ".log");
       Process p =
@@ -313,6 +331,19 @@ public final class LoadBench {
               GREEN_PORT);
       case "nginx" -> new NginxTarget(work, NGINX_PORT, BLUE_PORT, GREEN_PORT);
       case "haproxy" -> new HaproxyTarget(work, HAPROXY_PORT, BLUE_PORT, GREEN_PORT);
+      case "relay-bytes", "relay-http" -> {
+        boolean bytes = name.equals("relay-bytes");
+        yield new RelayTarget(
+            work,
+            bytes ? "bytes" : "http",
+            bytes ? RELAY_BYTES_PORT : RELAY_HTTP_PORT,
+            benchJar(),
+            List.of(
+                opts.getOrDefault("turnout-java-opts", TURNOUT_JAVA_OPTS_DEFAULT)
+                    .trim()
+                    .split("\\s+")),
+            BLUE_PORT);
+      }
       default -> throw new IllegalArgumentException("unknown target " + name);
     };
   }

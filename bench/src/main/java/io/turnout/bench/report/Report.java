@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -33,6 +34,10 @@ import org.knowm.xchart.style.CategoryStyler;
  */
 public final class Report {
   static final List<String> TARGETS = List.of("direct", "turnout", "nginx", "haproxy");
+
+  /** Netty relays that bound what any proxy on Netty and the JVM could reach (see floorSection). */
+  static final List<String> FLOORS = List.of("relay-bytes", "relay-http");
+
   static final Map<String, Color> COLORS =
       Map.of(
           "direct", new Color(0x9E9E9E),
@@ -154,6 +159,7 @@ public final class Report {
     md.append("![Throughput and p99 latency per scenario and proxy](load-chart.png)\n\n");
     targetsSection(md);
     summarySection(md);
+    floorSection(md);
     scenarioSections(md);
     jmhSection(md);
     machineSection(md);
@@ -369,6 +375,47 @@ public final class Report {
     md.append("\n");
   }
 
+  /**
+   * Turnout against the two {@code NettyRelay} floors: what a Netty proxy costs before any proxy
+   * work (bytes), and with Netty's HTTP/1 codecs decoding and re-encoding every head (http).
+   */
+  private void floorSection(StringBuilder md) {
+    List<String> ss =
+        scenarios().stream()
+            .filter(s -> FLOORS.stream().allMatch(f -> !of(s, f).isEmpty()))
+            .toList();
+    if (ss.isEmpty()) {
+      return;
+    }
+    md.append("## The floor under a Netty proxy\n\n");
+    md.append(
+        "`relay-bytes` and `relay-http` are"
+            + " [NettyRelay](../src/main/java/io/turnout/bench/floor/NettyRelay.java) with"
+            + " Turnout's JVM flags: each client connection relayed to blue over its own upstream"
+            + " connection, as raw bytes or through Netty's HTTP/1 codecs (every head decoded"
+            + " into objects and encoded again), and nothing else: no routing, split, cookie,"
+            + " header rewrite, metric or timeout. They bound what a proxy built on Netty and the"
+            + " JVM could reach on this machine. In `new-conn` they open an upstream connection"
+            + " per request where the proxies reuse pooled ones: no floor there.\n\n");
+    md.append(
+        "| scenario | relay-bytes req/s | relay-http req/s | Turnout req/s | HAProxy req/s"
+            + " | relay-http/HAProxy req/s | relay-bytes CPU | relay-http CPU | Turnout CPU"
+            + " | HAProxy CPU |\n");
+    md.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+    for (String s : ss) {
+      md.append("| ").append(s);
+      for (String t : List.of("relay-bytes", "relay-http", "turnout", "haproxy")) {
+        md.append(" | ").append(num(med(s, t, Run::rps)));
+      }
+      md.append(" | ").append(ratio(med(s, "relay-http", Run::rps), med(s, "haproxy", Run::rps)));
+      for (String t : List.of("relay-bytes", "relay-http", "turnout", "haproxy")) {
+        md.append(" | ").append(fmt("%.3f", med(s, t, Run::cpuPer10k)));
+      }
+      md.append(" |\n");
+    }
+    md.append("\nCPU is seconds per 10,000 requests, as below.\n\n");
+  }
+
   private void scenarioSections(StringBuilder md) {
     md.append("## Per scenario (medians of ")
         .append(meta.path("rounds").asInt())
@@ -390,7 +437,7 @@ public final class Report {
         md.append(" share to green |");
       }
       md.append("\n|---|--:|--:|--:|--:|--:|--:|--:|--:|").append(shift ? "--:|" : "").append('\n');
-      for (String t : TARGETS) {
+      for (String t : Stream.concat(TARGETS.stream(), FLOORS.stream()).toList()) {
         List<Run> rs = of(s, t);
         if (rs.isEmpty()) {
           continue;

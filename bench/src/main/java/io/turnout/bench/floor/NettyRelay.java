@@ -1,0 +1,208 @@
+package io.turnout.bench.floor;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.ReferenceCountUtil;
+import io.turnout.gateway.proxy.Transport;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The floor under any Netty proxy on this machine: a relay that does nothing a proxy could skip.
+ * Each client connection gets its own upstream connection to one app, opened on the client's event
+ * loop, and whatever one side sends is written to the other, flushed once per read batch, with the
+ * same back-pressure as the gateway (the reader pauses while the other side is unwritable). No
+ * routing, no split, no cookie, no header rewrite, no metrics, no timeouts.
+ *
+ * <ul>
+ *   <li>{@code bytes}: raw TCP, the bytes as read: the cost of Netty itself (event loop, channel,
+ *       pipeline, buffers) plus the kernel;
+ *   <li>{@code http}: Netty's HTTP/1 codecs on both sides, the decoded objects passed through as
+ *       they are: {@code bytes} plus the HTTP/1 object model (decode each head into a header map,
+ *       encode it again).
+ * </ul>
+ *
+ * Not a proxy anyone should run (one upstream connection per client, nothing validated); it is the
+ * load benchmark's {@code relay-bytes} and {@code relay-http} targets, which say how much of the
+ * gap to nginx and HAProxy any proxy built on Netty and the JVM would keep.
+ *
+ * <p>Usage: {@code java -cp turnout-bench.jar io.turnout.bench.floor.NettyRelay MODE PORT
+ * UPSTREAM_PORT [THREADS]}. Confined to Netty's event loops: both channels of a pair share one.
+ */
+public final class NettyRelay {
+  private NettyRelay() {}
+
+  public static void main(String[] args) throws InterruptedException {
+    if (args.length < 3 || !(args[0].equals("bytes") || args[0].equals("http"))) {
+      System.err.println("usage: NettyRelay bytes|http PORT UPSTREAM_PORT [THREADS]");
+      System.exit(2);
+    }
+    boolean http = args[0].equals("http");
+    int port = Integer.parseInt(args[1]);
+    int upstreamPort = Integer.parseInt(args[2]);
+    int threads = args.length > 3 ? Integer.parseInt(args[3]) : 2;
+    Transport transport = Transport.best();
+    EventLoopGroup acceptor = transport.newGroup(1, "relay-accept");
+    EventLoopGroup workers = transport.newGroup(threads, "relay-worker");
+    Channel server =
+        new ServerBootstrap()
+            .group(acceptor, workers)
+            .channel(transport.serverChannel())
+            .option(ChannelOption.SO_BACKLOG, 4096)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.AUTO_READ, false)
+            .childHandler(
+                new ChannelInitializer<Channel>() {
+                  @Override
+                  protected void initChannel(Channel client) {
+                    if (http) {
+                      client.pipeline().addLast(new HttpServerCodec());
+                    }
+                    client.pipeline().addLast(new ClientSide(transport, upstreamPort, http));
+                  }
+                })
+            .bind("127.0.0.1", port)
+            .sync()
+            .channel();
+    System.out.println("relay (" + args[0] + ") on 127.0.0.1:" + port + " -> :" + upstreamPort);
+    CountDownLatch stop = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+    stop.await();
+    server.close();
+    workers.shutdownGracefully();
+    acceptor.shutdownGracefully();
+  }
+
+  /** The client's end: opens the upstream connection, then relays both ways. */
+  private static final class ClientSide extends ChannelInboundHandlerAdapter {
+    private final Transport transport;
+    private final int upstreamPort;
+    private final boolean http;
+
+    ClientSide(Transport transport, int upstreamPort, boolean http) {
+      this.transport = transport;
+      this.upstreamPort = upstreamPort;
+      this.http = http;
+    }
+
+    private Channel upstream;
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+      Channel client = ctx.channel();
+      new Bootstrap()
+          .group(client.eventLoop())
+          .channel(transport.socketChannel())
+          .option(ChannelOption.TCP_NODELAY, true)
+          .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32768, 65536))
+          .handler(
+              new ChannelInitializer<Channel>() {
+                @Override
+                protected void initChannel(Channel ch) {
+                  if (http) {
+                    ch.pipeline().addLast(new HttpClientCodec());
+                  }
+                  ch.pipeline().addLast(new Pipe(client));
+                }
+              })
+          .connect("127.0.0.1", upstreamPort)
+          .addListener(
+              (ChannelFutureListener)
+                  f -> {
+                    if (f.isSuccess()) {
+                      upstream = f.channel();
+                      client.config().setAutoRead(true);
+                    } else {
+                      client.close();
+                    }
+                  });
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      upstream.write(msg, upstream.voidPromise());
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+      upstream.flush();
+      if (!upstream.isWritable()) {
+        ctx.channel().config().setAutoRead(false);
+      }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+      if (ctx.channel().isWritable() && upstream != null) {
+        upstream.config().setAutoRead(true);
+      }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      if (upstream != null) {
+        upstream.close();
+      }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      ctx.close();
+    }
+  }
+
+  /** The upstream's end: writes what it reads to the client, closes it when the app closes. */
+  private static final class Pipe extends ChannelInboundHandlerAdapter {
+    private final Channel client;
+
+    Pipe(Channel client) {
+      this.client = client;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (client.isActive()) {
+        client.write(msg, client.voidPromise());
+      } else {
+        ReferenceCountUtil.release(msg);
+      }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+      client.flush();
+      if (!client.isWritable()) {
+        ctx.channel().config().setAutoRead(false);
+      }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+      if (ctx.channel().isWritable()) {
+        client.config().setAutoRead(true);
+      }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      client
+          .writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER)
+          .addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      ctx.close();
+    }
+  }
+}
