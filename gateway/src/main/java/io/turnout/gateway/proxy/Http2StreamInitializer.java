@@ -4,7 +4,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.turnout.gateway.proxy.http2.Http2RequestAdapter;
 
@@ -16,9 +15,8 @@ import io.turnout.gateway.proxy.http2.Http2RequestAdapter;
  * <pre>
  *   h2-http          Http2StreamFrameToHttpObjectCodec  HEADERS/DATA &lt;-&gt; HttpRequest/HttpContent
  *   h2-request       Http2RequestAdapter                split a body-less request, drop x-http2-*
- *   expect-continue                                     answers "Expect: 100-continue" itself
- *   flow             OneMessagePerRead                  one message per read(): on-demand reading
- *   proxy            ProxyFrontendHandler               as on HTTP/1.1
+ *   proxy            ProxyFrontendHandler               as on HTTP/1.1: one message per read
+ *                                                       asked for, answers 100-continue
  * </pre>
  *
  * <p>No client timers of its own: the stream exists because its HEADERS frame arrived whole, so
@@ -47,8 +45,6 @@ final class Http2StreamInitializer extends ChannelInitializer<Channel> {
     ChannelPipeline p = ch.pipeline();
     p.addLast("h2-http", new Http2StreamFrameToHttpObjectCodec(true, true));
     p.addLast("h2-request", new Http2RequestAdapter());
-    p.addLast("expect-continue", new HttpServerExpectContinueHandler());
-    p.addLast("flow", new OneMessagePerRead());
     p.addLast("proxy", new ProxyFrontendHandler(proxy, null));
   }
 }

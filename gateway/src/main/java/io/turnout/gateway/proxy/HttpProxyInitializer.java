@@ -4,7 +4,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.turnout.gateway.config.LimitSettings;
 import io.turnout.gateway.proxy.http2.AlpnSwitch;
 import io.turnout.gateway.proxy.http2.Http2Connections;
@@ -24,10 +23,10 @@ import io.turnout.gateway.proxy.tls.ServerCertificates;
  *                                         limits.sendTimeout (absent when 0)
  *   http       StrictServerCodec          bytes &lt;-&gt; HttpRequest / HttpContent (strict RFC 9112,
  *                                         no obsolete line folding)
- *   expect-continue                       answers "Expect: 100-continue" itself
- *   flow       OneMessagePerRead          one message per read(): on-demand reading
- *   proxy      ProxyFrontendHandler       the connection: one Exchange per request (route, choose
- *                                         version, stream to and from an UpstreamConnection)
+ *   proxy      ProxyFrontendHandler       the connection: one decoded message per read asked for
+ *                                         (MessageGate), 100-continue, one Exchange per request
+ *                                         (route, choose version, stream to and from an
+ *                                         UpstreamConnection)
  * </pre>
  *
  * <p>When a connection turns out to speak HTTP/2 (ALPN chose {@code h2}, or the plain listener saw
@@ -96,8 +95,6 @@ public final class HttpProxyInitializer extends ChannelInitializer<SocketChannel
     timeouts.disable();
     p.remove(timeouts);
     p.remove("http");
-    p.remove("expect-continue");
-    p.remove("flow");
     p.remove("proxy");
     Http2Connections.install(
         p,
@@ -121,11 +118,9 @@ public final class HttpProxyInitializer extends ChannelInitializer<SocketChannel
             .setAllowDuplicateContentLengths(false)
             .setValidateHeaders(true);
     p.addLast("http", new StrictServerCodec(decoder));
-    p.addLast("expect-continue", new HttpServerExpectContinueHandler());
   }
 
   private void addProxyHandlers(ChannelPipeline p, ClientTimeoutHandler timeouts) {
-    p.addLast("flow", new OneMessagePerRead());
     p.addLast("proxy", new ProxyFrontendHandler(proxy, timeouts));
   }
 }

@@ -1,5 +1,6 @@
 package io.turnout.gateway.proxy;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -7,8 +8,14 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ServerChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
@@ -27,10 +34,12 @@ import java.util.concurrent.TimeUnit;
  * (next request, discard a refused body, close, cut). Everything about one request lives in its
  * exchange; a request head creates the next one.
  *
- * <p>Back-pressure: the client channel reads only on demand (auto-read off, one message per {@code
- * read()} through {@link OneMessagePerRead}); the exchange asks for each body piece ({@link
- * #readRequestBody}). Pipelined requests wait in the flow-control queue until the current response
- * is done.
+ * <p>Back-pressure: the client channel reads only on demand (auto-read off, one message per read
+ * asked for, through its {@link MessageGate}); the exchange asks for each body piece ({@link
+ * #readRequestBody}). Pipelined requests wait in the gate until the current response is done.
+ *
+ * <p>{@code Expect: 100-continue} is answered here, when the request's turn comes: a pipelined
+ * request's {@code 100 Continue} follows the responses before it.
  *
  * <p>Timeouts: each piece of the request body must arrive within {@code limits.bodyReadTimeout}
  * while the gateway is reading (408); the rest are the exchange's and its upstream connection's. A
@@ -45,11 +54,15 @@ import java.util.concurrent.TimeUnit;
  * uses.
  */
 final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
+  private static final FullHttpResponse CONTINUE =
+      new DefaultFullHttpResponse(
+          HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER);
   private final ProxyContext proxy;
   private final ClientTimeoutHandler timeouts;
   // Reused by each exchange in turn, so routing a pinned request allocates nothing for them.
   private final VersionChoice choice = new VersionChoice();
   private final AssetFallback assetFallback;
+  private final MessageGate gate = new MessageGate();
   private ChannelHandlerContext ctx;
   private String clientIp;
   private boolean trustedHop;
@@ -97,11 +110,27 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     clientTls =
         connection.pipeline().get(SslHandler.class) != null
             || connection.pipeline().get("tls") != null;
-    ctx.read();
+    readMore();
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (gate.admit(msg)) {
+      take(msg);
+    }
+  }
+
+  /** Asks for the next decoded message: a held one now, else the socket's next. */
+  private void readMore() {
+    Object next = gate.next();
+    if (next != null) {
+      take(next);
+    } else {
+      ctx.read();
+    }
+  }
+
+  private void take(Object msg) {
     if (msg instanceof HttpRequest req) {
       onRequestHead(req);
     } else if (msg instanceof HttpContent content) {
@@ -120,6 +149,11 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
       ReferenceCountUtil.release(req);
       ctx.close();
       return;
+    }
+    if (HttpUtil.is100ContinueExpected(req)) {
+      ctx.writeAndFlush(CONTINUE.retainedDuplicate())
+          .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+      req.headers().remove(HttpHeaderNames.EXPECT);
     }
     current = new Exchange(this, proxy, req);
     current.start();
@@ -172,7 +206,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     if (bodyTimer == null) {
       scheduleBodyTimer(proxy.config.limits().bodyReadTimeout().toNanos());
     }
-    ctx.read();
+    readMore();
   }
 
   /**
@@ -252,7 +286,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     if (timeouts != null) {
       timeouts.awaitingNextRequest();
     }
-    ctx.read();
+    readMore();
   }
 
   @Override
@@ -279,10 +313,9 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     ChannelPipeline cp = client.pipeline();
     cp.addLast("relay", toUpstream);
     RawRelayHandler toClient = up.switchToRelay(client, idle);
-    // Removing a codec hands any bytes it still buffers on to the relay.
+    // Removing a codec hands any bytes it still buffers on to the relay. Messages it already
+    // decoded are not bytes any more: the gate drops them (handlerRemoved).
     cp.remove(this);
-    cp.remove("flow");
-    cp.remove("expect-continue");
     cp.remove("http");
     toUpstream.start();
     toClient.start();
@@ -290,7 +323,13 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
   }
 
   @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    gate.releaseAll();
+  }
+
+  @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    gate.releaseAll();
     if (bodyTimer != null) {
       bodyTimer.cancel(false);
       bodyTimer = null;

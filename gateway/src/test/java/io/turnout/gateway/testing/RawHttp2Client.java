@@ -55,6 +55,9 @@ public final class RawHttp2Client implements AutoCloseable {
   /** Response statuses received, by stream id. */
   public final Map<Integer, String> statuses = new ConcurrentHashMap<>();
 
+  /** Every status received (interim ones first), by stream id. */
+  public final Map<Integer, java.util.List<String>> statusHistory = new ConcurrentHashMap<>();
+
   /** Streams whose response ended (END_STREAM seen). */
   public final Map<Integer, Boolean> ended = new ConcurrentHashMap<>();
 
@@ -167,6 +170,9 @@ public final class RawHttp2Client implements AutoCloseable {
         ChannelHandlerContext c, int streamId, Http2Headers headers, int padding, boolean end) {
       if (headers.status() != null) {
         statuses.put(streamId, headers.status().toString());
+        statusHistory
+            .computeIfAbsent(streamId, id -> new java.util.concurrent.CopyOnWriteArrayList<>())
+            .add(headers.status().toString());
       }
       if (end) {
         ended.put(streamId, true);
