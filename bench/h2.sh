@@ -16,7 +16,7 @@ ROUNDS=${ROUNDS:-3}
 RUN=bench/target/run
 WORK=bench/target/h2
 HOST=shop.example.com
-UP=18601 TURNOUT=18643 TURNOUT_HTTP=18680 TURNOUT_ADMIN=18690 NGINX=18644 HAPROXY=18645
+UP=18601 TURNOUT=18643 TURNOUT_HTTP=18680 TURNOUT_ADMIN=18690 NGINX=18644 HAPROXY=18645 RELAY=18646 RELAY_FRAMES=18647
 mkdir -p "$WORK/nginx/tmp" bench/results
 say() { echo "[h2.sh] $*"; }
 for c in openssl h2load nginx haproxy; do
@@ -49,6 +49,19 @@ YAML
 MALLOC_ARENA_MAX=2 java -Xms32m -Xmx128m -Xmn16m -XX:+UseSerialGC -Xss256k \
   -XX:ReservedCodeCacheSize=32m -XX:MaxDirectMemorySize=128m -XX:TrimNativeHeapInterval=5000 -Dturnout.workers=2 -jar "$RUN/turnout-gateway.jar" \
   --config "$WORK/turnout.yaml" > "$WORK/turnout.log" 2>&1 &
+PIDS+=($!)
+
+# The floor: Netty's HTTP/2 stack relaying to the same app, nothing else (see H2Relay).
+MALLOC_ARENA_MAX=2 java -Xms32m -Xmx128m -Xmn16m -XX:+UseSerialGC -Xss256k \
+  -XX:ReservedCodeCacheSize=32m -XX:MaxDirectMemorySize=128m -Dio.netty.allocator.lowMemory=false \
+  -Dio.netty.leakDetection.level=disabled -cp "$RUN/turnout-bench.jar" io.turnout.bench.floor.H2Relay \
+  $RELAY $UP "$WORK/tls.crt" "$WORK/tls.key" 2 > "$WORK/relay.log" 2>&1 &
+PIDS+=($!)
+# ... and the same without child channels: one handler on the connection, frames in and out.
+MALLOC_ARENA_MAX=2 java -Xms32m -Xmx128m -Xmn16m -XX:+UseSerialGC -Xss256k \
+  -XX:ReservedCodeCacheSize=32m -XX:MaxDirectMemorySize=128m -Dio.netty.allocator.lowMemory=false \
+  -Dio.netty.leakDetection.level=disabled -cp "$RUN/turnout-bench.jar" io.turnout.bench.floor.H2Relay \
+  $RELAY_FRAMES $UP "$WORK/tls.crt" "$WORK/tls.key" 2 frames > "$WORK/relay-frames.log" 2>&1 &
 PIDS+=($!)
 
 cat > "$WORK/nginx/nginx.conf" <<CONF
@@ -103,7 +116,7 @@ CFG
 haproxy -f "$WORK/haproxy.cfg" > "$WORK/haproxy.log" 2>&1 &
 PIDS+=($!)
 
-for p in $UP $TURNOUT $NGINX $HAPROXY; do
+for p in $UP $TURNOUT $NGINX $HAPROXY $RELAY $RELAY_FRAMES; do
   for _ in $(seq 1 100); do
     (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null && break
     sleep 0.2
@@ -118,7 +131,7 @@ measure() {
     "https://127.0.0.1:$port/" 2>&1
 }
 echo "target,round,req_per_s,mean_ms,failed" > "$WORK/h2-runs.csv"
-TARGETS="turnout:$TURNOUT nginx:$NGINX haproxy:$HAPROXY"
+TARGETS="turnout:$TURNOUT nginx:$NGINX haproxy:$HAPROXY relay-h2:$RELAY relay-h2-frames:$RELAY_FRAMES"
 for target in $TARGETS; do
   name=${target%%:*} port=${target##*:}
   say "$name: warm-up"   # the JVM's JIT needs more than nginx or HAProxy do
@@ -143,12 +156,16 @@ done
   echo "Each proxy terminates TLS with h2 by ALPN and forwards over HTTP/1.1 keep-alive to one"
   echo "upstream (FastUpstream). Median of $ROUNDS rounds, interleaved across the targets after"
   echo "three warm-up runs each; req/s relative to nginx. Turnout runs with the README's recommended"
-  echo "JVM flags."
+  echo "JVM flags. \`relay-h2\` is the floor, not a competitor: Netty's HTTP/2 stack as Turnout uses it"
+  echo "(BoringSSL, one child channel per stream, frames turned into HTTP/1 objects) relaying each"
+  echo "stream over pooled HTTP/1.1 connections, and nothing else ([H2Relay](../src/main/java/io/turnout/bench/floor/H2Relay.java));"
+  echo "\`relay-h2-frames\` is the same relay without child channels: one handler on the connection"
+  echo "turns each stream's frames into HTTP/1 objects for the upstream and the response back into frames."
   echo
   echo "| target | req/s (median) | vs nginx | mean request time | failed+errored |"
   echo "|---|---|---|---|---|"
   nginx_rps=$(awk -F, '$1=="nginx" {print $3}' "$WORK/h2-runs.csv" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  for name in turnout nginx haproxy; do
+  for name in turnout nginx haproxy relay-h2 relay-h2-frames; do
     med=$(awk -F, -v t=$name '$1==t {print $3}' "$WORK/h2-runs.csv" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
     mean=$(awk -F, -v t=$name '$1==t {print $4}' "$WORK/h2-runs.csv" | paste -sd' ')
     failed=$(awk -F, -v t=$name '$1==t {print $5}' "$WORK/h2-runs.csv" | paste -sd' ')
