@@ -20,7 +20,7 @@ import io.netty.util.ReferenceCountUtil;
  * after a 101 ({@link #switchToRelay}). While it idles in the pool anything it reads is unexpected
  * (the upstream must not speak unasked), so it closes.
  *
- * <p>Reads: the channel auto-reads one buffer per read (see {@link UpstreamPool}); an exchange
+ * <p>Reads: the channel auto-reads a few buffers per read (see {@link UpstreamPool}); an exchange
  * whose client is full {@link #pauseReads pauses} it and {@link #resumeReads resumes} it when the
  * client drains. Flipping the flag only at the client's water marks keeps the socket's read
  * interest registered between requests.

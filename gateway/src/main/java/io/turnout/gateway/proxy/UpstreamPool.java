@@ -42,8 +42,18 @@ final class UpstreamPool {
     }
   }
 
-  private static final RecvByteBufAllocator ONE_BUFFER_PER_READ =
-      new AdaptiveRecvByteBufAllocator().maxMessagesPerRead(1);
+  /**
+   * At most four buffers (up to 64 KiB each) per read of an upstream connection, then the client's
+   * writability is checked ({@link Exchange#upstreamReadComplete}). One buffer per read cost a
+   * read, a flush and a client {@code writev} (and a wake-up of the client) per 64 KiB: four per
+   * 256 KiB response where four buffers per read need one. Netty's default, sixteen, would let a
+   * slow client's exchange take 1 MiB past its water mark before pausing; four bound that to 256
+   * KiB.
+   */
+  static final int BUFFERS_PER_READ = 4;
+
+  private static final RecvByteBufAllocator UPSTREAM_READS =
+      new AdaptiveRecvByteBufAllocator().maxMessagesPerRead(BUFFERS_PER_READ);
 
   private final EventLoop loop;
   private final Bootstrap bootstrap;
@@ -58,13 +68,13 @@ final class UpstreamPool {
         new Bootstrap()
             .group(loop)
             .channel(transport.socketChannel())
-            // Auto-read, one buffer per read: the socket's read interest stays registered between
-            // exchanges (no epoll_ctl per request), and a response is still read one buffer at a
-            // time, each read followed by a writability check of the client (the exchange pauses
-            // auto-read when the client is full). An idle pooled connection that receives
-            // anything closes (UpstreamConnection).
+            // Auto-read, a few buffers per read: the socket's read interest stays registered
+            // between exchanges (no epoll_ctl per request), and each read of up to
+            // BUFFERS_PER_READ buffers is followed by a writability check of the client (the
+            // exchange pauses auto-read when the client is full). An idle pooled connection that
+            // receives anything closes (UpstreamConnection).
             .option(ChannelOption.AUTO_READ, true)
-            .option(ChannelOption.RCVBUF_ALLOCATOR, ONE_BUFFER_PER_READ)
+            .option(ChannelOption.RCVBUF_ALLOCATOR, UPSTREAM_READS)
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.SO_KEEPALIVE, true)
             .option(
