@@ -5,7 +5,8 @@
 # jars bench/run.sh builds, plus openssl, h2load (nghttp2-client), nginx and haproxy.
 #
 # Writes bench/results/H2.md. Environment: H2_REQUESTS (per run, default 20000), H2_CLIENTS (4),
-# H2_STREAMS (streams per connection, 50), ROUNDS (3).
+# H2_STREAMS (streams per connection, 50), ROUNDS (3), H2_WARMUP (seconds of load per target
+# before the rounds, 60).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +14,7 @@ REQUESTS=${H2_REQUESTS:-20000}
 CLIENTS=${H2_CLIENTS:-4}
 STREAMS=${H2_STREAMS:-50}
 ROUNDS=${ROUNDS:-3}
+WARMUP=${H2_WARMUP:-60}
 RUN=bench/target/run
 WORK=bench/target/h2
 HOST=shop.example.com
@@ -132,10 +134,14 @@ measure() {
 }
 echo "target,round,req_per_s,mean_ms,failed" > "$WORK/h2-runs.csv"
 TARGETS="turnout:$TURNOUT nginx:$NGINX haproxy:$HAPROXY relay-h2:$RELAY relay-h2-frames:$RELAY_FRAMES"
+# Warm-up by time, not by request count: under this load C2 is still compiling the gateway's hot
+# path a minute in (three runs of 20,000 requests were ~5 s, and Turnout's first rounds came out at
+# half its later speed). Every target gets the same.
 for target in $TARGETS; do
   name=${target%%:*} port=${target##*:}
-  say "$name: warm-up"   # the JVM's JIT needs more than nginx or HAProxy do
-  for _ in 1 2 3; do measure "$port" "$REQUESTS" > /dev/null; done
+  say "$name: warm-up, ${WARMUP}s"
+  h2load -D "$WARMUP" -c "$CLIENTS" -m "$STREAMS" -H ":authority: $HOST" \
+    "https://127.0.0.1:$port/" > /dev/null 2>&1
 done
 # Rounds interleave the targets, so the machine's noise hits each alike.
 for r in $(seq 1 "$ROUNDS"); do
@@ -155,7 +161,7 @@ done
   echo
   echo "Each proxy terminates TLS with h2 by ALPN and forwards over HTTP/1.1 keep-alive to one"
   echo "upstream (FastUpstream). Median of $ROUNDS rounds, interleaved across the targets after"
-  echo "three warm-up runs each; req/s relative to nginx. Turnout runs with the README's recommended"
+  echo "$WARMUP s of the same load on each; req/s relative to nginx. Turnout runs with the README's recommended"
   echo "JVM flags. \`relay-h2\` is the floor, not a competitor: Netty's HTTP/2 stack as Turnout uses it"
   echo "(BoringSSL, one child channel per stream, frames turned into HTTP/1 objects) relaying each"
   echo "stream over pooled HTTP/1.1 connections, and nothing else ([H2Relay](../src/main/java/io/turnout/bench/floor/H2Relay.java));"
