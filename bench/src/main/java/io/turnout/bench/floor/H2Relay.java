@@ -3,11 +3,13 @@ package io.turnout.bench.floor;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
@@ -149,6 +151,23 @@ public final class H2Relay {
     acceptor.shutdownGracefully();
   }
 
+  /** Opens an upstream HTTP/1.1 connection on {@code loop} for {@code side}. */
+  private static ChannelFuture connectUpstream(
+      EventLoop loop, Transport transport, int port, UpstreamSide side) {
+    return new Bootstrap()
+        .group(loop)
+        .channel(transport.socketChannel())
+        .option(ChannelOption.TCP_NODELAY, true)
+        .handler(
+            new ChannelInitializer<>() {
+              @Override
+              protected void initChannel(Channel ch) {
+                ch.pipeline().addLast(new HttpClientCodec()).addLast(side);
+              }
+            })
+        .connect("127.0.0.1", port);
+  }
+
   /** A stream: borrows an upstream connection for its request, gives it back after the answer. */
   private static final class StreamSide extends ChannelInboundHandlerAdapter {
     private final Transport transport;
@@ -187,18 +206,7 @@ public final class H2Relay {
       UpstreamSide side = new UpstreamSide();
       upstream = side;
       side.bind(stream);
-      new Bootstrap()
-          .group(stream.eventLoop())
-          .channel(transport.socketChannel())
-          .option(ChannelOption.TCP_NODELAY, true)
-          .handler(
-              new ChannelInitializer<>() {
-                @Override
-                protected void initChannel(Channel ch) {
-                  ch.pipeline().addLast(new HttpClientCodec()).addLast(side);
-                }
-              })
-          .connect("127.0.0.1", upstreamPort)
+      connectUpstream(stream.eventLoop(), transport, upstreamPort, side)
           .addListener(
               (ChannelFutureListener)
                   f -> {
@@ -283,18 +291,7 @@ public final class H2Relay {
     }
 
     private void connect(Channel connection, UpstreamSide side, HttpRequest req, boolean end) {
-      new Bootstrap()
-          .group(connection.eventLoop())
-          .channel(transport.socketChannel())
-          .option(ChannelOption.TCP_NODELAY, true)
-          .handler(
-              new ChannelInitializer<>() {
-                @Override
-                protected void initChannel(Channel ch) {
-                  ch.pipeline().addLast(new HttpClientCodec()).addLast(side);
-                }
-              })
-          .connect("127.0.0.1", upstreamPort)
+      connectUpstream(connection.eventLoop(), transport, upstreamPort, side)
           .addListener(
               (ChannelFutureListener)
                   f -> {

@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * The ceiling: wrk straight to the blue app, no proxy. Its CPU and RSS columns are the app's own.
  */
-final class DirectTarget extends Target {
+final class DirectTarget extends UnweightedTarget {
   private final Process blue;
 
   DirectTarget(Path workDir, Process blue, int bluePort) {
@@ -28,28 +28,5 @@ final class DirectTarget extends Target {
   @Override
   void stop() {
     // The app belongs to the benchmark, which stops it last.
-  }
-
-  @Override
-  void writeConfig(int blue, int green) {}
-
-  @Override
-  void setWeights(int blue, int green) {
-    throw new UnsupportedOperationException("direct has no weights");
-  }
-
-  @Override
-  boolean supportsShift() {
-    return false;
-  }
-
-  @Override
-  Path configFile() {
-    return null;
-  }
-
-  @Override
-  String weightChangeMethod() {
-    return "-";
   }
 }

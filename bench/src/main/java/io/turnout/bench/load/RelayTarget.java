@@ -10,7 +10,7 @@ import java.util.List;
  * the gateway's JVM flags. No split, no cookie, no weights: it takes no part in the shift scenario,
  * and its numbers are a bound, not a competitor's.
  */
-final class RelayTarget extends Target {
+final class RelayTarget extends UnweightedTarget {
   private final String mode;
   private final Path benchJar;
   private final List<String> javaOptions;
@@ -41,28 +41,5 @@ final class RelayTarget extends Target {
             Integer.toString(bluePort),
             "2"));
     return cmd;
-  }
-
-  @Override
-  void writeConfig(int blue, int green) {}
-
-  @Override
-  void setWeights(int blue, int green) {
-    throw new UnsupportedOperationException("the relay has no weights");
-  }
-
-  @Override
-  boolean supportsShift() {
-    return false;
-  }
-
-  @Override
-  Path configFile() {
-    return null;
-  }
-
-  @Override
-  String weightChangeMethod() {
-    return "-";
   }
 }
