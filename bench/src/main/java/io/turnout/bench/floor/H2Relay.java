@@ -1,7 +1,6 @@
 package io.turnout.bench.floor;
 
 import io.netty.bootstrap.Bootstrap;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -10,7 +9,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpClientCodec;
@@ -42,7 +40,6 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * The floor under an HTTP/2 proxy built the way Netty offers it, and the way Turnout's is: TLS
@@ -89,8 +86,6 @@ public final class H2Relay {
             true);
     int threads = args.length > 4 ? Integer.parseInt(args[4]) : 2;
     Transport transport = Transport.best();
-    EventLoopGroup acceptor = transport.newGroup(1, "h2relay-accept");
-    EventLoopGroup workers = transport.newGroup(threads, "h2relay-worker");
     ChannelInitializer<Channel> stream =
         new ChannelInitializer<>() {
           @Override
@@ -100,55 +95,42 @@ public final class H2Relay {
                 .addLast(new StreamSide(transport, upstreamPort));
           }
         };
-    Channel server =
-        new ServerBootstrap()
-            .group(acceptor, workers)
-            .channel(transport.serverChannel())
-            .option(ChannelOption.SO_BACKLOG, 4096)
-            .childOption(ChannelOption.TCP_NODELAY, true)
-            .childHandler(
-                new ChannelInitializer<>() {
-                  @Override
-                  protected void initChannel(Channel ch) {
-                    ch.pipeline()
-                        .addLast(tls.newHandler(ch.alloc()))
-                        .addLast(
-                            new ApplicationProtocolNegotiationHandler(
-                                ApplicationProtocolNames.HTTP_1_1) {
-                              @Override
-                              protected void configurePipeline(
-                                  ChannelHandlerContext ctx, String protocol) {
-                                if (!ApplicationProtocolNames.HTTP_2.equals(protocol)) {
-                                  ctx.close(); // the floor speaks h2 only
-                                  return;
-                                }
-                                ctx.pipeline()
-                                    .addLast(new FlushConsolidationHandler(256, true))
-                                    .addLast(Http2FrameCodecBuilder.forServer().build())
-                                    .addLast(
-                                        frames
-                                            ? new FrameSide(transport, upstreamPort)
-                                            : new Http2MultiplexHandler(stream));
-                              }
-                            });
-                  }
-                })
-            .bind("127.0.0.1", port)
-            .sync()
-            .channel();
-    System.out.println(
+    FloorListener.serveUntilStopped(
+        transport,
+        "h2relay",
+        port,
+        threads,
+        true,
+        new ChannelInitializer<Channel>() {
+          @Override
+          protected void initChannel(Channel ch) {
+            ch.pipeline()
+                .addLast(tls.newHandler(ch.alloc()))
+                .addLast(
+                    new ApplicationProtocolNegotiationHandler(ApplicationProtocolNames.HTTP_1_1) {
+                      @Override
+                      protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+                        if (!ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+                          ctx.close(); // the floor speaks h2 only
+                          return;
+                        }
+                        ctx.pipeline()
+                            .addLast(new FlushConsolidationHandler(256, true))
+                            .addLast(Http2FrameCodecBuilder.forServer().build())
+                            .addLast(
+                                frames
+                                    ? new FrameSide(transport, upstreamPort)
+                                    : new Http2MultiplexHandler(stream));
+                      }
+                    });
+          }
+        },
         "h2 relay ("
             + (frames ? "frames" : "streams")
             + ") on 127.0.0.1:"
             + port
             + " -> :"
             + upstreamPort);
-    CountDownLatch stop = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-    stop.await();
-    server.close();
-    workers.shutdownGracefully();
-    acceptor.shutdownGracefully();
   }
 
   /** Opens an upstream HTTP/1.1 connection on {@code loop} for {@code side}. */

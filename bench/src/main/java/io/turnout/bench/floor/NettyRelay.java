@@ -1,20 +1,17 @@
 package io.turnout.bench.floor;
 
 import io.netty.bootstrap.Bootstrap;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.ReferenceCountUtil;
 import io.turnout.gateway.proxy.Transport;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * The floor under any Netty proxy on this machine: a relay that does nothing a proxy could skip.
@@ -51,36 +48,22 @@ public final class NettyRelay {
     int upstreamPort = Integer.parseInt(args[2]);
     int threads = args.length > 3 ? Integer.parseInt(args[3]) : 2;
     Transport transport = Transport.best();
-    EventLoopGroup acceptor = transport.newGroup(1, "relay-accept");
-    EventLoopGroup workers = transport.newGroup(threads, "relay-worker");
-    Channel server =
-        new ServerBootstrap()
-            .group(acceptor, workers)
-            .channel(transport.serverChannel())
-            .option(ChannelOption.SO_BACKLOG, 4096)
-            .option(ChannelOption.SO_REUSEADDR, true)
-            .childOption(ChannelOption.TCP_NODELAY, true)
-            .childOption(ChannelOption.AUTO_READ, false)
-            .childHandler(
-                new ChannelInitializer<Channel>() {
-                  @Override
-                  protected void initChannel(Channel client) {
-                    if (http) {
-                      client.pipeline().addLast(new HttpServerCodec());
-                    }
-                    client.pipeline().addLast(new ClientSide(transport, upstreamPort, http));
-                  }
-                })
-            .bind("127.0.0.1", port)
-            .sync()
-            .channel();
-    System.out.println("relay (" + args[0] + ") on 127.0.0.1:" + port + " -> :" + upstreamPort);
-    CountDownLatch stop = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-    stop.await();
-    server.close();
-    workers.shutdownGracefully();
-    acceptor.shutdownGracefully();
+    FloorListener.serveUntilStopped(
+        transport,
+        "relay",
+        port,
+        threads,
+        false,
+        new ChannelInitializer<Channel>() {
+          @Override
+          protected void initChannel(Channel client) {
+            if (http) {
+              client.pipeline().addLast(new HttpServerCodec());
+            }
+            client.pipeline().addLast(new ClientSide(transport, upstreamPort, http));
+          }
+        },
+        "relay (" + args[0] + ") on 127.0.0.1:" + port + " -> :" + upstreamPort);
   }
 
   /** The client's end: opens the upstream connection, then relays both ways. */
