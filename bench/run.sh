@@ -103,7 +103,7 @@ fi
 if [ $H2 -eq 1 ]; then
   say "HTTP/2 scenario: TLS, h2load, many streams per connection (bench/h2.sh)"
   if [ "${1:-}" = "--quick" ]; then
-    H2_REQUESTS=${H2_REQUESTS:-4000} H2_WARMUP=${H2_WARMUP:-3} ROUNDS=1 bench/h2.sh
+    H2_DURATION=${H2_DURATION:-2} H2_WARMUP=${H2_WARMUP:-3} ROUNDS=1 bench/h2.sh
   else
     ROUNDS=$ROUNDS bench/h2.sh
   fi
