@@ -125,6 +125,33 @@ class DockerfileTest {
     assertEquals(List.of(new EnvVar("A", "b", null)), withExtra.gatewayContainer().getEnv());
   }
 
+  /**
+   * The archive the ENTRYPOINT maps is the one the build's training run wrote, from the same jar
+   * (an archive only serves the class path it was made from), and the run is the demo's self-test,
+   * whose failure fails the build.
+   */
+  @Test
+  void gatewayImageRunsOnTheClassArchiveItsBuildTrained() throws IOException {
+    String dockerfile = dockerfile("gateway");
+    Matcher training =
+        Pattern.compile(
+                "(?ms)^RUN java (.*?)-XX:ArchiveClassesAtExit=(\\S+)(.*?)-jar (\\S+) demo"
+                    + " --self-test \\d+")
+            .matcher(dockerfile);
+    assertTrue(training.find(), "a RUN step trains the archive with demo --self-test");
+    Matcher entrypoint = Pattern.compile("(?ms)^ENTRYPOINT \\[(.*?)\\]\\s*$").matcher(dockerfile);
+    assertTrue(entrypoint.find());
+    String args = entrypoint.group(1);
+
+    assertTrue(
+        args.contains("\"-XX:SharedArchiveFile=" + training.group(2) + "\""),
+        "ENTRYPOINT maps " + training.group(2) + ": " + args);
+    assertTrue(args.contains("\"-jar\", \"" + training.group(4) + "\""), args);
+    for (String flag : List.of("-XX:+UseSerialGC", "-XX:ReservedCodeCacheSize=32m")) {
+      assertTrue(training.group(1).contains(flag), "trained with the runtime's " + flag);
+    }
+  }
+
   private static String dockerfile(String component) throws IOException {
     return Files.readString(repositoryRoot().resolve(component).resolve("Dockerfile"));
   }

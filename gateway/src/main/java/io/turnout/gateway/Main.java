@@ -21,6 +21,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -219,6 +220,30 @@ public final class Main implements Callable<Integer> {
           }
         };
     return runUntilStopped(initial, both, server);
+  }
+
+  /**
+   * Runs a gateway whose routes come from {@code file} while {@code task} runs against it (on this
+   * thread), then stops it gracefully; returns the task's exit code, or the config's when invalid.
+   * {@code demo --self-test} uses it.
+   */
+  public static int runFromFileWhile(Path file, ToIntFunction<GatewayServer> task)
+      throws InterruptedException {
+    AtomicReference<GatewayServer> holder = new AtomicReference<>();
+    FileSnapshotSource source = new FileSnapshotSource(file, settingsListener(holder), true);
+    GatewayConfig initial;
+    try {
+      initial = source.loadInitial();
+    } catch (ConfigException e) {
+      return reportInvalid(file, e);
+    }
+    GatewayServer server = GatewayServer.start(initial, source);
+    holder.set(server);
+    try {
+      return task.applyAsInt(server);
+    } finally {
+      server.close();
+    }
   }
 
   /**

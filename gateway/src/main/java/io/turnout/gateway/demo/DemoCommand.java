@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code turnout-gateway demo}: starts a blue and a green demo app, writes a config file that sends
@@ -20,6 +22,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Run the gateway with two embedded demo apps (blue 90%%, green 10%%).")
 public final class DemoCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
   @Option(names = "--http", description = "Gateway HTTP port (default ${DEFAULT-VALUE}).")
   int http = 8080;
 
@@ -32,6 +36,15 @@ public final class DemoCommand implements Callable<Integer> {
       description = "Where to write the demo config (default ${DEFAULT-VALUE}).")
   Path configOut = Path.of("turnout-demo.yaml");
 
+  @Option(
+      names = "--self-test",
+      paramLabel = "N",
+      description =
+          "Send N requests through the gateway (visits: a page, then an API call with its pin"
+              + " cookie), print what they got, stop and exit: 0 when every answer was 200 and"
+              + " every API call came from its page's version.")
+  int selfTest;
+
   @Override
   public Integer call() throws Exception {
     Transport transport = Transport.best();
@@ -40,6 +53,11 @@ public final class DemoCommand implements Callable<Integer> {
         DemoApp green = DemoApp.start("green", "#1b8a4b", "127.0.0.1", 0, apps, transport)) {
       Files.writeString(configOut, config(blue.port(), green.port()), StandardCharsets.UTF_8);
       Path file = configOut.toAbsolutePath();
+      if (selfTest > 0) {
+        return Main.runFromFileWhile(
+            file,
+            server -> selfTest(new DemoSelfTest(server.httpPort(), spec.commandLine().getOut())));
+      }
       System.out.printf(
           """
 
@@ -56,6 +74,15 @@ public final class DemoCommand implements Callable<Integer> {
       return Main.runFromFile(file);
     } finally {
       apps.shutdownGracefully();
+    }
+  }
+
+  private int selfTest(DemoSelfTest test) {
+    try {
+      return test.run(selfTest);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 1;
     }
   }
 
