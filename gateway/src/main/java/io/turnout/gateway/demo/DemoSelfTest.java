@@ -17,9 +17,10 @@ import java.util.TreeMap;
  * the pin cookie the page set. Every answer must be 200, and every API call must come from the
  * version that served its page: the promise Turnout exists for. Prints one summary line.
  *
- * <p>Made for two jobs: a smoke test of a built image ({@code docker run IMAGE demo --self-test
- * 100}), and the training run that records the classes the gateway loads, start-up and request path
- * alike, into the image's class-data-sharing archive (gateway/Dockerfile).
+ * <p>Made for two jobs: a smoke test of a built image ({@code docker run IMAGE demo --self-test 100
+ * --config-out /tmp/demo.yaml}), and the training run that records the classes the gateway loads,
+ * start-up and request path alike, into the image's class-data-sharing archive
+ * (gateway/Dockerfile).
  */
 final class DemoSelfTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
