@@ -140,6 +140,22 @@ public final class Main implements Callable<Integer> {
 
   /** Runs a gateway whose routes come from {@code file} until SIGTERM or Ctrl-C. */
   public static int runFromFile(Path file) throws InterruptedException {
+    return runFromFile(file, null);
+  }
+
+  /**
+   * Runs a gateway whose routes come from {@code file} while {@code task} runs against it (on this
+   * thread), then stops it gracefully; returns the task's exit code, or the config's when invalid.
+   * {@code demo --self-test} uses it.
+   */
+  public static int runFromFileWhile(Path file, ToIntFunction<GatewayServer> task)
+      throws InterruptedException {
+    return runFromFile(file, task);
+  }
+
+  /** With a task: until it ends ({@link #runFromFileWhile}); without: until a signal. */
+  private static int runFromFile(Path file, ToIntFunction<GatewayServer> task)
+      throws InterruptedException {
     AtomicReference<GatewayServer> server = new AtomicReference<>();
     FileSnapshotSource source = new FileSnapshotSource(file, settingsListener(server), true);
     GatewayConfig initial;
@@ -148,7 +164,16 @@ public final class Main implements Callable<Integer> {
     } catch (ConfigException e) {
       return reportInvalid(file, e);
     }
-    return runUntilStopped(initial, source, server);
+    if (task == null) {
+      return runUntilStopped(initial, source, server);
+    }
+    GatewayServer started = GatewayServer.start(initial, source);
+    server.set(started);
+    try {
+      return task.applyAsInt(started);
+    } finally {
+      started.close();
+    }
   }
 
   /**
@@ -220,30 +245,6 @@ public final class Main implements Callable<Integer> {
           }
         };
     return runUntilStopped(initial, both, server);
-  }
-
-  /**
-   * Runs a gateway whose routes come from {@code file} while {@code task} runs against it (on this
-   * thread), then stops it gracefully; returns the task's exit code, or the config's when invalid.
-   * {@code demo --self-test} uses it.
-   */
-  public static int runFromFileWhile(Path file, ToIntFunction<GatewayServer> task)
-      throws InterruptedException {
-    AtomicReference<GatewayServer> holder = new AtomicReference<>();
-    FileSnapshotSource source = new FileSnapshotSource(file, settingsListener(holder), true);
-    GatewayConfig initial;
-    try {
-      initial = source.loadInitial();
-    } catch (ConfigException e) {
-      return reportInvalid(file, e);
-    }
-    GatewayServer server = GatewayServer.start(initial, source);
-    holder.set(server);
-    try {
-      return task.applyAsInt(server);
-    } finally {
-      server.close();
-    }
   }
 
   /**
