@@ -42,36 +42,32 @@ class DemoSelfTestTest {
 
   @Test
   void anApiCallServedByAnotherVersionThanItsPageFails() throws Exception {
-    HttpServer broken = stub(200, "green");
-    try {
-      StringWriter out = new StringWriter();
-      int code = new DemoSelfTest(broken.getAddress().getPort(), new PrintWriter(out)).run(10);
+    String out = failingSelfTest(stub(200, "green"), 10);
 
-      assertEquals(1, code);
-      assertTrue(
-          out.toString()
-              .contains(
-                  "self-test: FAILED at visit 1 of 5: the page came from blue but its API call"
-                      + " from green"),
-          out.toString());
-    } finally {
-      broken.stop(0);
-    }
+    assertTrue(
+        out.contains(
+            "self-test: FAILED at visit 1 of 5: the page came from blue but its API call from"
+                + " green"),
+        out);
   }
 
   @Test
   void anApiCallThatIsNotAnsweredOkFails() throws Exception {
-    HttpServer failing = stub(503, "blue");
+    String out = failingSelfTest(stub(503, "blue"), 2);
+
+    assertTrue(out.contains("FAILED at visit 1 of 1: GET /api/version answered 503"), out);
+  }
+
+  /** Runs the self-test against {@code server}, asserts it failed, and returns what it printed. */
+  private static String failingSelfTest(HttpServer server, int requests) throws Exception {
     try {
       StringWriter out = new StringWriter();
-      int code = new DemoSelfTest(failing.getAddress().getPort(), new PrintWriter(out)).run(2);
-
-      assertEquals(1, code);
-      assertTrue(
-          out.toString().contains("FAILED at visit 1 of 1: GET /api/version answered 503"),
-          out.toString());
+      int code =
+          new DemoSelfTest(server.getAddress().getPort(), new PrintWriter(out)).run(requests);
+      assertEquals(1, code, out.toString());
+      return out.toString();
     } finally {
-      failing.stop(0);
+      server.stop(0);
     }
   }
 
