@@ -36,14 +36,7 @@ class ExpectContinueTest {
   @BeforeAll
   static void start() throws Exception {
     app = TestUpstream.start("app");
-    gw =
-        GatewayFixture.start(
-            """
-            hosts:
-              - host: "*"
-                routes: [{path: /, versions: [{name: v1, weight: 1, endpoints: ["%s"]}]}]
-            """
-                .formatted(app.endpoint()));
+    gw = GatewayFixture.routingAllTo(app.endpoint());
   }
 
   @AfterAll

@@ -24,14 +24,7 @@ class Http10ResponseFramingTest {
   @BeforeAll
   static void start() throws Exception {
     app = TestUpstream.start("app");
-    gateway =
-        GatewayFixture.start(
-            """
-            hosts:
-              - host: "*"
-                routes: [{path: /, versions: [{name: v1, weight: 1, endpoints: ["%s"]}]}]
-            """
-                .formatted(app.endpoint()));
+    gateway = GatewayFixture.routingAllTo(app.endpoint());
   }
 
   @AfterAll

@@ -87,14 +87,7 @@ class LargeBodyTest {
   @Test
   void bodiesOfAFewMegabytesStreamBothWaysInProcess() throws Exception {
     long n = 5L * 1024 * 1024 + 7; // not a multiple of any buffer size
-    try (GatewayFixture gw =
-        GatewayFixture.start(
-            """
-            hosts:
-              - host: "*"
-                routes: [{path: /, versions: [{name: v1, weight: 1, endpoints: ["%s"]}]}]
-            """
-                .formatted(app.endpoint()))) {
+    try (GatewayFixture gw = GatewayFixture.routingAllTo(app.endpoint())) {
       assertEquals(Long.toString(n), upload(gw.httpPort(), n, true));
       assertEquals(Long.toString(n), upload(gw.httpPort(), n, false));
       assertEquals(n, download(gw.httpPort(), n, false));

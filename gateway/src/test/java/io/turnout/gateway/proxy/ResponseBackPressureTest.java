@@ -23,14 +23,7 @@ class ResponseBackPressureTest {
   @Test
   void aStalledClientStopsTheUpstreamReadAndTheBodyStillArrivesWhole() throws Exception {
     try (TestUpstream app = TestUpstream.start("app");
-        GatewayFixture gw =
-            GatewayFixture.start(
-                """
-                hosts:
-                  - host: "*"
-                    routes: [{path: /, versions: [{name: v1, weight: 1, endpoints: ["%s"]}]}]
-                """
-                    .formatted(app.endpoint()));
+        GatewayFixture gw = GatewayFixture.routingAllTo(app.endpoint());
         Socket client = new Socket()) {
       client.setReceiveBufferSize(64 * 1024);
       client.connect(new InetSocketAddress("127.0.0.1", gw.httpPort()), 2000);

@@ -12,14 +12,7 @@ class UpstreamKeepAliveTest {
   @Test
   void sequentialRequestsReuseAHandfulOfUpstreamConnections() throws Exception {
     try (TestUpstream app = TestUpstream.start("app");
-        GatewayFixture gw =
-            GatewayFixture.start(
-                """
-                hosts:
-                  - host: "*"
-                    routes: [{path: /, versions: [{name: v1, weight: 1, endpoints: ["%s"]}]}]
-                """
-                    .formatted(app.endpoint()))) {
+        GatewayFixture gw = GatewayFixture.routingAllTo(app.endpoint())) {
       for (int i = 0; i < 1000; i++) {
         // A new client connection now and then too: pools are per event loop, not per client.
         var req = gw.request("x", "/r" + i);

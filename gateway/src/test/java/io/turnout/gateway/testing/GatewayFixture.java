@@ -60,6 +60,17 @@ public final class GatewayFixture implements AutoCloseable {
     return new GatewayFixture(yaml);
   }
 
+  /** Starts a gateway whose one route sends every host and path to {@code endpoint}, as v1. */
+  public static GatewayFixture routingAllTo(String endpoint) throws Exception {
+    return start(
+        """
+        hosts:
+          - host: "*"
+            routes: [{path: /, versions: [{name: v1, weight: 1, endpoints: ["%s"]}]}]
+        """
+            .formatted(endpoint));
+  }
+
   private static String withEphemeralPorts(String yaml) {
     String y = yaml;
     if (!y.contains("listen:")) {
