@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.turnout.gateway.testing.GatewayFixture;
+import io.turnout.gateway.testing.RawHttp;
 import io.turnout.gateway.testing.RawHttp2Client;
 import io.turnout.gateway.testing.TestUpstream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -54,9 +54,9 @@ class ExpectContinueTest {
       send(
           out,
           "PUT /upload HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n");
-      assertTrue(readHead(in).startsWith("HTTP/1.1 100 Continue"), "100 Continue first");
+      assertTrue(RawHttp.readHead(in).startsWith("HTTP/1.1 100 Continue"), "100 Continue first");
       send(out, "hello");
-      String head = readHead(in);
+      String head = RawHttp.readHead(in);
       assertTrue(head.startsWith("HTTP/1.1 200"), head);
       assertEquals("5", readBody(in, head), "the upstream got the 5 bytes");
     }
@@ -74,12 +74,12 @@ class ExpectContinueTest {
           out,
           "GET /slow?ms=300 HTTP/1.1\r\nHost: x\r\n\r\n"
               + "PUT /upload HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n");
-      String first = readHead(in);
+      String first = RawHttp.readHead(in);
       assertTrue(first.startsWith("HTTP/1.1 200"), "the first response comes first: " + first);
       assertEquals("app", readBody(in, first));
-      assertTrue(readHead(in).startsWith("HTTP/1.1 100 Continue"), "then the second's 100");
+      assertTrue(RawHttp.readHead(in).startsWith("HTTP/1.1 100 Continue"), "then the second's 100");
       send(out, "hello");
-      String second = readHead(in);
+      String second = RawHttp.readHead(in);
       assertTrue(second.startsWith("HTTP/1.1 200"), second);
       assertEquals("5", readBody(in, second));
     }
@@ -109,21 +109,6 @@ class ExpectContinueTest {
   private static void send(OutputStream out, String text) throws IOException {
     out.write(text.getBytes(StandardCharsets.US_ASCII));
     out.flush();
-  }
-
-  /** Reads one response head, through its blank line. */
-  private static String readHead(InputStream in) throws IOException {
-    ByteArrayOutputStream head = new ByteArrayOutputStream();
-    int matched = 0;
-    while (matched < 4) {
-      int b = in.read();
-      if (b < 0) {
-        throw new IOException("closed after " + head);
-      }
-      head.write(b);
-      matched = (b == (matched % 2 == 0 ? '\r' : '\n')) ? matched + 1 : (b == '\r' ? 1 : 0);
-    }
-    return head.toString(StandardCharsets.US_ASCII);
   }
 
   /** Reads the body a head announces with Content-Length. */

@@ -61,24 +61,12 @@ class Http10ResponseFramingTest {
             "GET /bytes?n=1000 HTTP/1.0\r\nHost: x\r\nConnection: keep-alive\r\n\r\n"
                 .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         out.flush();
-        String head = readHead(in);
+        String head = RawHttp.readHead(in);
         assertTrue(head.startsWith("HTTP/1.0 200"), head);
         assertTrue(head.toLowerCase().contains("content-length: 1000"), head);
         assertTrue(head.toLowerCase().contains("connection: keep-alive"), head);
         assertEquals(1000, in.readNBytes(1000).length);
       }
     }
-  }
-
-  private static String readHead(java.io.InputStream in) throws java.io.IOException {
-    StringBuilder sb = new StringBuilder();
-    while (!sb.toString().endsWith("\r\n\r\n")) {
-      int b = in.read();
-      if (b < 0) {
-        throw new java.io.EOFException("closed after: " + sb);
-      }
-      sb.append((char) b);
-    }
-    return sb.toString();
   }
 }

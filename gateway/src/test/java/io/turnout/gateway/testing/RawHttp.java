@@ -66,6 +66,21 @@ public final class RawHttp {
     }
   }
 
+  /** Reads one response head, through its blank line; IOException if the server closes first. */
+  public static String readHead(InputStream in) throws IOException {
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    int matched = 0;
+    while (matched < 4) {
+      int b = in.read();
+      if (b < 0) {
+        throw new IOException("closed after " + head.toString(StandardCharsets.ISO_8859_1));
+      }
+      head.write(b);
+      matched = (b == (matched % 2 == 0 ? '\r' : '\n')) ? matched + 1 : (b == '\r' ? 1 : 0);
+    }
+    return head.toString(StandardCharsets.ISO_8859_1);
+  }
+
   /** Reads until EOF (closed = true) or a read times out or is reset (closed = reset). */
   public static Exchange readUntilClosed(InputStream in) {
     ByteArrayOutputStream got = new ByteArrayOutputStream();
