@@ -221,6 +221,7 @@ public final class LoadBench {
     List<String> cmd = Wrk.command(s, script, "http://127.0.0.1:" + t.port + s.path, duration);
     Map<String, Long> m = Wrk.run(cmd, duration);
     long ticks1 = Procs.cpuTicks(pid);
+    long endKb = Procs.statusKb(pid, "VmRSS");
     sched.shutdownNow();
     sched.awaitTermination(5, TimeUnit.SECONDS);
     long hwm = Procs.statusKb(pid, "VmHWM");
@@ -250,7 +251,8 @@ public final class LoadBench {
         requests == 0 ? 0 : cpu / requests * 10_000,
         Math.max(peakKb.get(), hwm) / 1024.0,
         m.get("blue"),
-        m.get("green"));
+        m.get("green"),
+        endKb / 1024.0);
   }
 
   /** JIT and connection pools warm before anything counts; the same for every target. */

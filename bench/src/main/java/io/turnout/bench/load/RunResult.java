@@ -10,6 +10,8 @@ import java.util.Locale;
  *     (status >= 400)
  * @param cpuPer10k the target's CPU seconds (user + system) per 10,000 requests
  * @param peakRssMiB the target's peak resident memory during the run
+ * @param endRssMiB its resident memory right after the run: what stays, without the transients (the
+ *     JIT compiler's working memory, a heap growing before a full collection) in the peak
  */
 record RunResult(
     String scenario,
@@ -26,16 +28,17 @@ record RunResult(
     double cpuPer10k,
     double peakRssMiB,
     long blue,
-    long green) {
+    long green,
+    double endRssMiB) {
 
   static final String CSV_HEADER =
       "scenario,target,round,rps,p50_ms,p99_ms,p999_ms,requests,socket_errors,non2xx,cpu_s,"
-          + "cpu_s_per_10k,peak_rss_mib,blue,green";
+          + "cpu_s_per_10k,peak_rss_mib,blue,green,end_rss_mib";
 
   String csv() {
     return String.format(
         Locale.ROOT,
-        "%s,%s,%d,%.1f,%.3f,%.3f,%.3f,%d,%d,%d,%.2f,%.4f,%.1f,%d,%d",
+        "%s,%s,%d,%.1f,%.3f,%.3f,%.3f,%d,%d,%d,%.2f,%.4f,%.1f,%d,%d,%.1f",
         scenario,
         target,
         round,
@@ -50,7 +53,8 @@ record RunResult(
         cpuPer10k,
         peakRssMiB,
         blue,
-        green);
+        green,
+        endRssMiB);
   }
 
   static RunResult parse(String line) {
@@ -70,6 +74,7 @@ record RunResult(
         Double.parseDouble(f[11]),
         Double.parseDouble(f[12]),
         Long.parseLong(f[13]),
-        Long.parseLong(f[14]));
+        Long.parseLong(f[14]),
+        f.length > 15 ? Double.parseDouble(f[15]) : Double.NaN);
   }
 }

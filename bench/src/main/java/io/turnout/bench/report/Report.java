@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.DoubleSummaryStatistics;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -99,7 +100,8 @@ public final class Report {
       double cpuPer10k,
       double rssMiB,
       long blue,
-      long green) {
+      long green,
+      double endRssMiB) {
     static Run parse(String line) {
       String[] f = line.split(",");
       return new Run(
@@ -116,7 +118,8 @@ public final class Report {
           Double.parseDouble(f[11]),
           Double.parseDouble(f[12]),
           Long.parseLong(f[13]),
-          Long.parseLong(f[14]));
+          Long.parseLong(f[14]),
+          f.length > 15 ? Double.parseDouble(f[15]) : Double.NaN);
     }
   }
 
@@ -248,14 +251,22 @@ public final class Report {
         fmt("%s; %d errors in %d rounds", shiftRps.ratios(), errors, shift.size()),
         shiftRps.turnoutAtLeast(1.0) && errors == 0 && !shift.isEmpty());
     accessLogRow(md);
-    double rss =
-        of("conns-1000", "turnout").stream().mapToDouble(Run::rssMiB).max().orElse(Double.NaN);
+    List<Run> conns1000 = of("conns-1000", "turnout");
+    double rss = conns1000.stream().mapToDouble(Run::rssMiB).max().orElse(Double.NaN);
+    DoubleSummaryStatistics end =
+        conns1000.stream()
+            .mapToDouble(Run::endRssMiB)
+            .filter(v -> !Double.isNaN(v))
+            .summaryStatistics();
     row(
         md,
         "Peak RSS at 1,000 connections <= 128 MiB, recommended flags",
         fmt(
-            "%.0f MiB (highest of all rounds; nginx %.0f, HAProxy %.0f)",
-            rss, maxRss("conns-1000", "nginx"), maxRss("conns-1000", "haproxy")),
+                "%.0f MiB (highest of all rounds; nginx %.0f, HAProxy %.0f)",
+                rss, maxRss("conns-1000", "nginx"), maxRss("conns-1000", "haproxy"))
+            + (end.getCount() == 0
+                ? ""
+                : fmt("; at the end of each round %.0f-%.0f MiB", end.getMin(), end.getMax())),
         rss <= 128);
     JsonNode pinned = jmhResult("DecisionBenchmark.pinned");
     if (pinned != null) {
