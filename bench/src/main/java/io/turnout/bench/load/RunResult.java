@@ -13,7 +13,7 @@ import java.util.Locale;
  * @param endRssMiB its resident memory right after the run: what stays, without the transients (the
  *     JIT compiler's working memory, a heap growing before a full collection) in the peak
  */
-record RunResult(
+public record RunResult(
     String scenario,
     String target,
     int round,
@@ -57,7 +57,10 @@ record RunResult(
         endRssMiB);
   }
 
-  static RunResult parse(String line) {
+  /**
+   * A line of {@code load-runs.csv}; one written before {@code end_rss_mib} existed has NaN there.
+   */
+  public static RunResult parse(String line) {
     String[] f = line.split(",");
     return new RunResult(
         f[0],

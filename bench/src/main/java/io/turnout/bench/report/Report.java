@@ -2,6 +2,7 @@ package io.turnout.bench.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.turnout.bench.load.RunResult;
 import java.awt.Color;
 import java.awt.Font;
 import java.io.IOException;
@@ -57,7 +58,7 @@ public final class Report {
   }
 
   private final Path dir;
-  private final List<Run> runs = new ArrayList<>();
+  private final List<RunResult> runs = new ArrayList<>();
   private final JsonNode meta;
   private final JsonNode jmh;
 
@@ -66,7 +67,7 @@ public final class Report {
     List<String> lines = Files.readAllLines(dir.resolve("load-runs.csv"));
     for (String l : lines.subList(1, lines.size())) {
       if (!l.isBlank()) {
-        runs.add(Run.parse(l));
+        runs.add(RunResult.parse(l));
       }
     }
     ObjectMapper json = new ObjectMapper();
@@ -85,57 +86,19 @@ public final class Report {
 
   // ------------------------------------------------------------------------------ numbers
 
-  /** One CSV line of the load benchmark. */
-  record Run(
-      String scenario,
-      String target,
-      int round,
-      double rps,
-      double p50,
-      double p99,
-      double p999,
-      long requests,
-      long socketErrors,
-      long non2xx,
-      double cpuPer10k,
-      double rssMiB,
-      long blue,
-      long green,
-      double endRssMiB) {
-    static Run parse(String line) {
-      String[] f = line.split(",");
-      return new Run(
-          f[0],
-          f[1],
-          Integer.parseInt(f[2]),
-          Double.parseDouble(f[3]),
-          Double.parseDouble(f[4]),
-          Double.parseDouble(f[5]),
-          Double.parseDouble(f[6]),
-          Long.parseLong(f[7]),
-          Long.parseLong(f[8]),
-          Long.parseLong(f[9]),
-          Double.parseDouble(f[11]),
-          Double.parseDouble(f[12]),
-          Long.parseLong(f[13]),
-          Long.parseLong(f[14]),
-          f.length > 15 ? Double.parseDouble(f[15]) : Double.NaN);
-    }
-  }
-
-  private List<Run> of(String scenario, String target) {
+  private List<RunResult> of(String scenario, String target) {
     return runs.stream()
-        .filter(r -> r.scenario.equals(scenario) && r.target.equals(target))
+        .filter(r -> r.scenario().equals(scenario) && r.target().equals(target))
         .toList();
   }
 
   private List<String> scenarios() {
     return TITLES.keySet().stream()
-        .filter(s -> runs.stream().anyMatch(r -> r.scenario.equals(s)))
+        .filter(s -> runs.stream().anyMatch(r -> r.scenario().equals(s)))
         .toList();
   }
 
-  static double median(List<Run> rs, ToDoubleFunction<Run> f) {
+  static double median(List<RunResult> rs, ToDoubleFunction<RunResult> f) {
     double[] v = rs.stream().mapToDouble(f).sorted().toArray();
     if (v.length == 0) {
       return Double.NaN;
@@ -143,7 +106,7 @@ public final class Report {
     return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }
 
-  private double med(String scenario, String target, ToDoubleFunction<Run> f) {
+  private double med(String scenario, String target, ToDoubleFunction<RunResult> f) {
     return median(of(scenario, target), f);
   }
 
@@ -193,14 +156,14 @@ public final class Report {
     }
   }
 
-  private Trio trio(String scenario, ToDoubleFunction<Run> f) {
+  private Trio trio(String scenario, ToDoubleFunction<RunResult> f) {
     return new Trio(
         med(scenario, "turnout", f), med(scenario, "nginx", f), med(scenario, "haproxy", f));
   }
 
   private void targetsSection(StringBuilder md) {
     md.append("## Targets (issue 14)\n\n| target | result | met |\n|---|---|---|\n");
-    Trio get = trio("get-keepalive", Run::rps);
+    Trio get = trio("get-keepalive", RunResult::rps);
     row(
         md,
         "Small GET keep-alive, 64 connections: >= 1.05x nginx and HAProxy req/s",
@@ -208,14 +171,14 @@ public final class Report {
             "%s (%s vs %s and %s req/s)",
             get.ratios(), num(get.turnout()), num(get.nginx()), num(get.haproxy())),
         get.turnoutAtLeast(1.05));
-    Trio getP99 = trio("get-keepalive", Run::p99);
+    Trio getP99 = trio("get-keepalive", RunResult::p99Ms);
     row(
         md,
         "Small GET keep-alive: p99 <= HAProxy's",
         fmt("%.2f ms vs %.2f ms", getP99.turnout(), getP99.haproxy()),
         getP99.turnout() <= getP99.haproxy());
-    Trio conns = trio("conns-1000", Run::rps);
-    Trio connsP99 = trio("conns-1000", Run::p99);
+    Trio conns = trio("conns-1000", RunResult::rps);
+    Trio connsP99 = trio("conns-1000", RunResult::p99Ms);
     row(
         md,
         "1,000 connections: >= 1.0x both, p99 <= both",
@@ -223,8 +186,8 @@ public final class Report {
             "%s; p99 %.1f ms vs %.1f and %.1f ms",
             conns.ratios(), connsP99.turnout(), connsP99.nginx(), connsP99.haproxy()),
         conns.turnoutAtLeast(1.0) && connsP99.turnoutAtMost());
-    Trio big = trio("big-256k", Run::rps);
-    Trio bigCpu = trio("big-256k", Run::cpuPer10k);
+    Trio big = trio("big-256k", RunResult::rps);
+    Trio bigCpu = trio("big-256k", RunResult::cpuPer10k);
     row(
         md,
         "256 KiB responses: >= 1.0x nginx; CPU per request <= HAProxy's",
@@ -235,27 +198,27 @@ public final class Report {
             bigCpu.turnout(),
             bigCpu.haproxy()),
         big.turnout() >= big.nginx() && bigCpu.turnout() <= bigCpu.haproxy());
-    Trio newConn = trio("new-conn", Run::rps);
+    Trio newConn = trio("new-conn", RunResult::rps);
     row(
         md,
         "New connection per request: >= 1.0x both",
         newConn.ratios(),
         newConn.turnoutAtLeast(1.0));
     h2Row(md);
-    List<Run> shift = of("shift", "turnout");
-    long errors = shift.stream().mapToLong(r -> r.socketErrors + r.non2xx).sum();
-    Trio shiftRps = trio("shift", Run::rps);
+    List<RunResult> shift = of("shift", "turnout");
+    long errors = shift.stream().mapToLong(r -> r.socketErrors() + r.non2xx()).sum();
+    Trio shiftRps = trio("shift", RunResult::rps);
     row(
         md,
         "Shift under load: >= 1.0x both, zero errors",
         fmt("%s; %d errors in %d rounds", shiftRps.ratios(), errors, shift.size()),
         shiftRps.turnoutAtLeast(1.0) && errors == 0 && !shift.isEmpty());
     accessLogRow(md);
-    List<Run> conns1000 = of("conns-1000", "turnout");
-    double rss = conns1000.stream().mapToDouble(Run::rssMiB).max().orElse(Double.NaN);
+    List<RunResult> conns1000 = of("conns-1000", "turnout");
+    double rss = conns1000.stream().mapToDouble(RunResult::peakRssMiB).max().orElse(Double.NaN);
     DoubleSummaryStatistics end =
         conns1000.stream()
-            .mapToDouble(Run::endRssMiB)
+            .mapToDouble(RunResult::endRssMiB)
             .filter(v -> !Double.isNaN(v))
             .summaryStatistics();
     row(
@@ -283,7 +246,10 @@ public final class Report {
   }
 
   private double maxRss(String scenario, String target) {
-    return of(scenario, target).stream().mapToDouble(Run::rssMiB).max().orElse(Double.NaN);
+    return of(scenario, target).stream()
+        .mapToDouble(RunResult::peakRssMiB)
+        .max()
+        .orElse(Double.NaN);
   }
 
   /** The HTTP/2 scenario's medians, from bench/h2.sh's {@code h2-runs.csv}. */
@@ -373,10 +339,11 @@ public final class Report {
     for (String s : scenarios()) {
       md.append("| ").append(s);
       for (String t : TARGETS) {
-        md.append(" | ").append(num(med(s, t, Run::rps)));
+        md.append(" | ").append(num(med(s, t, RunResult::rps)));
       }
-      for (ToDoubleFunction<Run> f :
-          List.<ToDoubleFunction<Run>>of(Run::rps, Run::p99, Run::cpuPer10k)) {
+      for (ToDoubleFunction<RunResult> f :
+          List.<ToDoubleFunction<RunResult>>of(
+              RunResult::rps, RunResult::p99Ms, RunResult::cpuPer10k)) {
         for (String peer : List.of("nginx", "haproxy")) {
           md.append(" | ").append(ratio(med(s, "turnout", f), med(s, peer, f)));
         }
@@ -416,11 +383,12 @@ public final class Report {
     for (String s : ss) {
       md.append("| ").append(s);
       for (String t : List.of("relay-bytes", "relay-http", "turnout", "haproxy")) {
-        md.append(" | ").append(num(med(s, t, Run::rps)));
+        md.append(" | ").append(num(med(s, t, RunResult::rps)));
       }
-      md.append(" | ").append(ratio(med(s, "relay-http", Run::rps), med(s, "haproxy", Run::rps)));
+      md.append(" | ")
+          .append(ratio(med(s, "relay-http", RunResult::rps), med(s, "haproxy", RunResult::rps)));
       for (String t : List.of("relay-bytes", "relay-http", "turnout", "haproxy")) {
-        md.append(" | ").append(fmt("%.3f", med(s, t, Run::cpuPer10k)));
+        md.append(" | ").append(fmt("%.3f", med(s, t, RunResult::cpuPer10k)));
       }
       md.append(" |\n");
     }
@@ -449,37 +417,37 @@ public final class Report {
       }
       md.append("\n|---|--:|--:|--:|--:|--:|--:|--:|--:|").append(shift ? "--:|" : "").append('\n');
       for (String t : Stream.concat(TARGETS.stream(), FLOORS.stream()).toList()) {
-        List<Run> rs = of(s, t);
+        List<RunResult> rs = of(s, t);
         if (rs.isEmpty()) {
           continue;
         }
-        double lo = rs.stream().mapToDouble(Run::rps).min().orElse(0);
-        double hi = rs.stream().mapToDouble(Run::rps).max().orElse(0);
+        double lo = rs.stream().mapToDouble(RunResult::rps).min().orElse(0);
+        double hi = rs.stream().mapToDouble(RunResult::rps).max().orElse(0);
         md.append("| ")
             .append(t)
             .append(" | ")
-            .append(num(median(rs, Run::rps)))
+            .append(num(median(rs, RunResult::rps)))
             .append(" | ")
             .append(num(lo))
             .append("–")
             .append(num(hi))
             .append(" | ")
-            .append(fmt("%.2f", median(rs, Run::p50)))
+            .append(fmt("%.2f", median(rs, RunResult::p50Ms)))
             .append(" | ")
-            .append(fmt("%.2f", median(rs, Run::p99)))
+            .append(fmt("%.2f", median(rs, RunResult::p99Ms)))
             .append(" | ")
-            .append(fmt("%.2f", median(rs, Run::p999)))
+            .append(fmt("%.2f", median(rs, RunResult::p999Ms)))
             .append(" | ")
-            .append(fmt("%.3f", median(rs, Run::cpuPer10k)))
+            .append(fmt("%.3f", median(rs, RunResult::cpuPer10k)))
             .append(" | ")
-            .append(fmt("%.0f", median(rs, Run::rssMiB)))
+            .append(fmt("%.0f", median(rs, RunResult::peakRssMiB)))
             .append(" | ")
-            .append(rs.stream().mapToLong(Run::socketErrors).sum())
+            .append(rs.stream().mapToLong(RunResult::socketErrors).sum())
             .append(" / ")
-            .append(rs.stream().mapToLong(Run::non2xx).sum());
+            .append(rs.stream().mapToLong(RunResult::non2xx).sum());
         if (shift) {
-          long b = rs.stream().mapToLong(Run::blue).sum();
-          long gr = rs.stream().mapToLong(Run::green).sum();
+          long b = rs.stream().mapToLong(RunResult::blue).sum();
+          long gr = rs.stream().mapToLong(RunResult::green).sum();
           md.append(" | ").append(fmt("%.0f%%", 100.0 * gr / Math.max(1, b + gr)));
         }
         md.append(" |\n");
@@ -684,7 +652,10 @@ public final class Report {
           // One series per target, each with a value only in its own column: coloured bars.
           List<Double> ys = new ArrayList<>();
           for (String x : present) {
-            ys.add(x.equals(t) ? med(s, t, metric.equals("rps") ? Run::rps : Run::p99) : null);
+            ys.add(
+                x.equals(t)
+                    ? med(s, t, metric.equals("rps") ? RunResult::rps : RunResult::p99Ms)
+                    : null);
           }
           c.addSeries(t, present, ys);
           colors.add(COLORS.get(t));
