@@ -1,18 +1,17 @@
 package io.turnout.gateway.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.turnout.gateway.Main;
+import io.turnout.gateway.testing.Commands;
 import java.io.File;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
@@ -35,7 +34,7 @@ class ClassArchiveTrainingTest {
     String classPath = jarClassPath();
     Path archive = dir.resolve("turnout.jsa");
 
-    Process training =
+    Commands.Result training =
         java(
             "-XX:ArchiveClassesAtExit=" + archive,
             "-cp",
@@ -50,12 +49,13 @@ class ClassArchiveTrainingTest {
             "0",
             "--config-out",
             dir.resolve("demo.yaml").toString());
-    String trainingLog = finish(training, "training run");
-    assertEquals(0, training.exitValue(), trainingLog);
+    String trainingLog = training.output();
+    assertFalse(training.timedOut(), "the training run did not exit by itself:\n" + trainingLog);
+    assertEquals(0, training.exitCode(), trainingLog);
     assertTrue(trainingLog.contains("self-test: 20 requests answered 200"), trainingLog);
     assertTrue(Files.size(archive) > 0, trainingLog);
 
-    Process run =
+    Commands.Result run =
         java(
             "-Xshare:on",
             "-XX:SharedArchiveFile=" + archive,
@@ -64,8 +64,9 @@ class ClassArchiveTrainingTest {
             classPath,
             Main.class.getName(),
             "--version");
-    String runLog = finish(run, "run on the archive");
-    assertEquals(0, run.exitValue(), runLog);
+    String runLog = run.output();
+    assertFalse(run.timedOut(), "the run on the archive did not exit by itself:\n" + runLog);
+    assertEquals(0, run.exitCode(), runLog);
     assertTrue(
         runLog.contains(Main.class.getName() + " source: shared objects file (top)"),
         "the gateway's main class came from the dynamic archive:\n" + runLog);
@@ -98,39 +99,11 @@ class ClassArchiveTrainingTest {
     return String.join(File.pathSeparator, entries);
   }
 
-  private Process java(String... args) throws IOException {
+  /** Runs a JVM of the test's own Java with {@code args}; waits generously (a shared machine). */
+  private static Commands.Result java(String... args) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(List.of(args));
-    return new ProcessBuilder(cmd).redirectErrorStream(true).start();
-  }
-
-  /**
-   * Waits for {@code p} to exit on its own (generously: a shared machine) and returns its output.
-   */
-  private static String finish(Process p, String what) throws Exception {
-    Path log = Files.createTempFile("turnout-cds", ".log");
-    try (OutputStream out = Files.newOutputStream(log)) {
-      Thread copier =
-          new Thread(
-              () -> {
-                try {
-                  p.getInputStream().transferTo(out);
-                } catch (IOException e) {
-                  // the process ended; what was read is in the file
-                }
-              });
-      copier.start();
-      boolean exited = p.waitFor(120, TimeUnit.SECONDS);
-      if (!exited) {
-        p.destroyForcibly().waitFor();
-      }
-      copier.join();
-      String output = Files.readString(log, StandardCharsets.UTF_8);
-      assertTrue(exited, what + " did not exit by itself:\n" + output);
-      return output;
-    } finally {
-      Files.deleteIfExists(log);
-    }
+    return Commands.run(120, cmd);
   }
 }

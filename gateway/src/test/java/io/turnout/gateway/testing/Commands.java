@@ -9,8 +9,11 @@ import java.util.concurrent.TimeUnit;
 public final class Commands {
   private Commands() {}
 
-  /** What a command printed (stdout and stderr together) and its exit code. */
-  public record Result(int exitCode, String output) {}
+  /**
+   * What a command printed (stdout and stderr together), its exit code, and whether it was killed
+   * for running past its timeout instead of exiting by itself.
+   */
+  public record Result(int exitCode, String output, boolean timedOut) {}
 
   /** Runs {@code command}; kills it after {@code timeoutSeconds}. */
   public static Result run(long timeoutSeconds, List<String> command)
@@ -27,12 +30,13 @@ public final class Commands {
               }
             });
     reader.start();
-    if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+    boolean timedOut = !p.waitFor(timeoutSeconds, TimeUnit.SECONDS);
+    if (timedOut) {
       p.destroyForcibly();
       p.waitFor();
     }
     reader.join();
-    return new Result(p.exitValue(), new String(out[0], StandardCharsets.UTF_8));
+    return new Result(p.exitValue(), new String(out[0], StandardCharsets.UTF_8), timedOut);
   }
 
   /** True when {@code curl -V} lists HTTP2 among its features. */
