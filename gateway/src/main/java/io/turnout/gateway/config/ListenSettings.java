@@ -10,9 +10,10 @@ import java.util.List;
  *     port)
  * @param address interface to bind (default {@code 0.0.0.0})
  * @param https port for TLS-terminated traffic; off unless set (then {@code tls} is required)
- * @param transport socket transport: {@code auto} (epoll where it loads, else Java NIO), {@code
- *     epoll}, {@code io_uring} or {@code nio}; a native one that cannot load falls back with a
- *     warning. Unset: {@code -Dturnout.transport}, else {@code auto}
+ * @param transport socket transport: {@code auto} (io_uring where the kernel allows it, else epoll
+ *     where it loads, else Java NIO), {@code epoll}, {@code io_uring} or {@code nio}; a native one
+ *     named that cannot load falls back with a warning. Unset: {@code -Dturnout.transport}, else
+ *     {@code auto}
  */
 public record ListenSettings(
     Integer http, Integer admin, String address, Integer https, String transport) {

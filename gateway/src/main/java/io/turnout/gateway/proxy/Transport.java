@@ -22,9 +22,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The socket transport: native epoll on Linux when its library loads (the default), io_uring when
- * asked for ({@code listen.transport: io_uring}) and the kernel allows it, Java NIO otherwise. One
- * place decides, so server and upstream channels always match their event loops.
+ * The socket transport: on Linux, io_uring where the kernel allows it, else native epoll when its
+ * library loads, Java NIO otherwise. One place decides, so server and upstream channels always
+ * match their event loops.
+ *
+ * <p>Why io_uring first: one {@code io_uring_enter} per event-loop turn submits the turn's reads
+ * and writes and collects their completions, where epoll makes a {@code recvfrom} or {@code writev}
+ * per socket per direction. Side by side on small keep-alive GETs that was 0.67x the CPU per
+ * request and 1.3x the requests per second (bench/results/NOTES.md). It costs a read buffer per
+ * idle connection (a recv is posted with its buffer; epoll allocates one only when bytes arrive),
+ * about 2-3 KiB each. Many container runtimes' default seccomp profiles refuse io_uring; there
+ * {@code auto} is epoll, as it always was.
  */
 public enum Transport {
   EPOLL("epoll"),
@@ -33,21 +41,24 @@ public enum Transport {
 
   private static final Logger log = LoggerFactory.getLogger(Transport.class);
 
+  private static volatile boolean skipLogged;
+
   private final String setting;
 
   Transport(String setting) {
     this.setting = setting;
   }
 
-  /** Epoll where available, unless {@code -Dturnout.transport=nio} (or another name). */
+  /** {@code auto} ({@link #select}), unless {@code -Dturnout.transport} names another setting. */
   public static Transport best() {
     return select(System.getProperty("turnout.transport", "auto"));
   }
 
   /**
    * The transport for a {@code listen.transport} setting; null means {@code -Dturnout.transport},
-   * else {@code auto}. A native transport that cannot load falls back, io_uring to epoll, epoll to
-   * NIO, with a warning that says why (an old kernel, io_uring disabled by {@code
+   * else {@code auto}: io_uring, else epoll, else NIO, saying once (at info) why io_uring was
+   * passed over. A native transport asked for by name that cannot load falls back, io_uring to
+   * epoll, epoll to NIO, with a warning that says why (an old kernel, io_uring disabled by {@code
    * kernel.io_uring_disabled} or a container's seccomp profile, a platform without the library).
    *
    * @throws IllegalArgumentException for a name that is not one of {@link
@@ -67,7 +78,7 @@ public enum Transport {
   static Transport choose(String setting, Throwable noEpoll, Throwable noIoUring) {
     Transport native0 = noEpoll == null ? EPOLL : NIO;
     return switch (setting) {
-      case "auto" -> native0;
+      case "auto" -> noIoUring == null ? IO_URING : skipped(IO_URING, noIoUring, native0);
       case "epoll" -> noEpoll == null ? EPOLL : fallback(EPOLL, noEpoll, NIO);
       case "io_uring" -> noIoUring == null ? IO_URING : fallback(IO_URING, noIoUring, native0);
       case "nio" -> NIO;
@@ -78,6 +89,19 @@ public enum Transport {
                   + "' is not one of "
                   + String.join(", ", ListenSettings.TRANSPORTS));
     };
+  }
+
+  /** {@code auto} passing over io_uring: expected in most containers, so said once, not warned. */
+  private static Transport skipped(Transport preferred, Throwable why, Transport instead) {
+    if (!skipLogged) {
+      skipLogged = true;
+      log.info(
+          "listen.transport: auto: {} is not available here ({}); using {}",
+          preferred.setting,
+          why,
+          instead.setting);
+    }
+    return instead;
   }
 
   private static Transport fallback(Transport wanted, Throwable why, Transport instead) {

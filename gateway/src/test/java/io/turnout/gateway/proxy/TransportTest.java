@@ -22,8 +22,9 @@ class TransportTest {
 
   @Test
   void eachSettingPicksItsTransportAndANativeOneThatCannotLoadFallsBack() {
-    assertEquals(Transport.EPOLL, Transport.choose("auto", null, null));
-    assertEquals(Transport.NIO, Transport.choose("auto", GONE, null));
+    assertEquals(Transport.IO_URING, Transport.choose("auto", null, null));
+    assertEquals(Transport.EPOLL, Transport.choose("auto", null, GONE));
+    assertEquals(Transport.NIO, Transport.choose("auto", GONE, GONE));
     assertEquals(Transport.IO_URING, Transport.choose("io_uring", null, null));
     assertEquals(Transport.EPOLL, Transport.choose("io_uring", null, GONE));
     assertEquals(Transport.NIO, Transport.choose("io_uring", GONE, GONE));
@@ -73,6 +74,35 @@ class TransportTest {
           log.contains("listen.transport: io_uring is not available here (")
               && log.contains("using nio instead"),
           log);
+      assertTrue(log.contains("transport nio"), log);
+    }
+  }
+
+  /** {@code auto} prefers io_uring; where it cannot load, it says so once, as information. */
+  @Test
+  void autoPassesOverAnIoUringThatCannotLoadAndSaysWhy() throws Exception {
+    try (TestUpstream app = TestUpstream.start("blue");
+        ForkedGateway gw =
+            ForkedGateway.start(config(app, "auto"), "-Dio.netty.transport.noNative=true")) {
+      HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      HttpRequest req =
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gw.httpPort() + "/x"))
+              .header("Host", "shop.test")
+              .build();
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> client.send(req, HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+      String log = gw.log();
+      assertTrue(
+          log.lines()
+              .anyMatch(
+                  l ->
+                      l.contains(" INFO ")
+                          && l.contains("listen.transport: auto: io_uring is not available here (")
+                          && l.endsWith("); using nio")),
+          log);
+      assertTrue(
+          log.lines().noneMatch(l -> l.contains("WARN") && l.contains("listen.transport")), log);
       assertTrue(log.contains("transport nio"), log);
     }
   }
