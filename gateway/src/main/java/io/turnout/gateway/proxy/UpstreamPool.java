@@ -75,7 +75,7 @@ final class UpstreamPool {
             // receives anything closes (UpstreamConnection).
             .option(ChannelOption.AUTO_READ, true)
             .option(ChannelOption.RCVBUF_ALLOCATOR, UPSTREAM_READS)
-            .option(ChannelOption.TCP_NODELAY, true)
+            // TCP_NODELAY: Netty's default on every transport (TransportTest), not set again.
             .option(ChannelOption.SO_KEEPALIVE, true)
             .option(
                 ChannelOption.CONNECT_TIMEOUT_MILLIS,

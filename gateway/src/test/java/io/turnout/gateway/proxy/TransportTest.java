@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.SocketChannel;
 import io.turnout.gateway.testing.ForkedGateway;
 import io.turnout.gateway.testing.GatewayFixture;
 import io.turnout.gateway.testing.TestUpstream;
@@ -104,6 +106,23 @@ class TransportTest {
       assertTrue(
           log.lines().noneMatch(l -> l.contains("WARN") && l.contains("listen.transport")), log);
       assertTrue(log.contains("transport nio"), log);
+    }
+  }
+
+  /**
+   * The gateway does not set TCP_NODELAY (a system call per connection): it relies on every
+   * transport's socket config turning Nagle off by default. This fails if a Netty upgrade stops
+   * doing so.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"io_uring", "epoll", "nio"})
+  void socketsHaveNagleOffWithoutTheGatewayAskingForIt(String setting) throws Exception {
+    Transport transport = Transport.select(setting);
+    SocketChannel ch = transport.socketChannel().getDeclaredConstructor().newInstance();
+    try {
+      assertTrue(ch.config().getOption(ChannelOption.TCP_NODELAY), transport + " socket");
+    } finally {
+      ch.unsafe().closeForcibly();
     }
   }
 }
