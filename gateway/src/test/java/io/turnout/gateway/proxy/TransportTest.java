@@ -60,32 +60,36 @@ class TransportTest {
   /** Netty's switch for "no native libraries" stands in for a kernel without io_uring. */
   @Test
   void ioUringThatCannotLoadFallsBackWithALogLineThatSaysWhy() throws Exception {
-    try (TestUpstream app = TestUpstream.start("blue");
-        ForkedGateway gw =
-            ForkedGateway.start(config(app, "io_uring"), "-Dio.netty.transport.noNative=true")) {
-      HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-      HttpRequest req =
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gw.httpPort() + "/x"))
-              .header("Host", "shop.test")
-              .build();
-      Awaitility.await()
-          .atMost(Duration.ofSeconds(60))
-          .until(() -> client.send(req, HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
-      String log = gw.log();
-      assertTrue(
-          log.contains("listen.transport: io_uring is not available here (")
-              && log.contains("using nio instead"),
-          log);
-      assertTrue(log.contains("transport nio"), log);
-    }
+    String log = logOfAGatewayWithoutNativeTransports("io_uring");
+    assertTrue(
+        log.contains("listen.transport: io_uring is not available here (")
+            && log.contains("using nio instead"),
+        log);
+    assertTrue(log.contains("transport nio"), log);
   }
 
   /** {@code auto} prefers io_uring; where it cannot load, it says so once, as information. */
   @Test
   void autoPassesOverAnIoUringThatCannotLoadAndSaysWhy() throws Exception {
+    String log = logOfAGatewayWithoutNativeTransports("auto");
+    assertTrue(
+        log.lines()
+            .anyMatch(
+                l ->
+                    l.contains(" INFO ")
+                        && l.contains("listen.transport: auto: io_uring is not available here (")
+                        && l.endsWith("); using nio")),
+        log);
+    assertTrue(
+        log.lines().noneMatch(l -> l.contains("WARN") && l.contains("listen.transport")), log);
+    assertTrue(log.contains("transport nio"), log);
+  }
+
+  /** A gateway in its own JVM with Netty's native transports off, once it has proxied a request. */
+  private static String logOfAGatewayWithoutNativeTransports(String transport) throws Exception {
     try (TestUpstream app = TestUpstream.start("blue");
         ForkedGateway gw =
-            ForkedGateway.start(config(app, "auto"), "-Dio.netty.transport.noNative=true")) {
+            ForkedGateway.start(config(app, transport), "-Dio.netty.transport.noNative=true")) {
       HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       HttpRequest req =
           HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gw.httpPort() + "/x"))
@@ -94,18 +98,7 @@ class TransportTest {
       Awaitility.await()
           .atMost(Duration.ofSeconds(60))
           .until(() -> client.send(req, HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
-      String log = gw.log();
-      assertTrue(
-          log.lines()
-              .anyMatch(
-                  l ->
-                      l.contains(" INFO ")
-                          && l.contains("listen.transport: auto: io_uring is not available here (")
-                          && l.endsWith("); using nio")),
-          log);
-      assertTrue(
-          log.lines().noneMatch(l -> l.contains("WARN") && l.contains("listen.transport")), log);
-      assertTrue(log.contains("transport nio"), log);
+      return gw.log();
     }
   }
 
