@@ -215,7 +215,7 @@ public final class Report {
         shiftRps.turnoutAtLeast(1.0) && errors == 0 && !shift.isEmpty());
     accessLogRow(md);
     List<RunResult> conns1000 = of("conns-1000", "turnout");
-    double rss = conns1000.stream().mapToDouble(RunResult::peakRssMiB).max().orElse(Double.NaN);
+    double rss = maxRss("conns-1000", "turnout");
     DoubleSummaryStatistics end =
         conns1000.stream()
             .mapToDouble(RunResult::endRssMiB)
