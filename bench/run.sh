@@ -11,14 +11,15 @@
 # Writes bench/results/RESULTS.md, load-chart.png, load-runs.csv, load-meta.json, jmh.json and
 # configs/, MIRROR.md + mirror-runs.csv, H2.md + h2-runs.csv (bench/h2.sh), and accesslog-ab.txt
 # (bench/ab.sh: the access log on against off, small GETs). Everything listens on 127.0.0.1; every load run is bounded by its duration.
-# Environment: DURATION (s per run, default 8), ROUNDS (3), WARMUP (s per target, 60: the JVM's
-# JIT still compiles hot code 30 s into a run on 2 busy cores; nginx and HAProxy need none).
+# Environment: DURATION (s per run, default 8), ROUNDS (3), WARMUP (s per target, 120: two passes
+# over every load shape; the JVM's JIT keeps recompiling for a minute or two after the traffic's mix
+# changes on 2 busy cores; nginx and HAProxy need none).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DURATION=${DURATION:-8}
 ROUNDS=${ROUNDS:-3}
-WARMUP=${WARMUP:-60}
+WARMUP=${WARMUP:-120}
 JMH=1 LOAD=1 REPORT=1 MIRROR=1 H2=1 ACCESSLOG=1
 JMH_ARGS=()
 case "${1:-}" in
