@@ -541,8 +541,9 @@ public final class Report {
     md.append("## Exact commands\n\n");
     md.append(
         fmt(
-            "Each run: %d s of wrk; %d rounds; every target warmed up %d s first (small"
-                + " GET, 256 KiB, POST, new connections). Configs and wrk scripts as run are in"
+            "Each run: %d s of wrk; %d rounds; every target warmed up %d s first (two passes"
+                + " over small GETs, 1,000 connections, 256 KiB, new connections and POSTs)."
+                + " Configs and wrk scripts as run are in"
                 + " [configs/](configs/).\n\n",
             meta.path("durationSeconds").asInt(),
             meta.path("rounds").asInt(),
