@@ -116,7 +116,7 @@ public final class LoadBench {
     meta.put("loadBefore", Machine.loadAverage());
     meta.put("durationSeconds", duration);
     meta.put("rounds", rounds);
-    meta.put("warmupSeconds", warmup);
+    meta.put("warmupSeconds", warmUpSeconds());
 
     for (int port :
         List.of(
@@ -256,28 +256,40 @@ public final class LoadBench {
   }
 
   /**
-   * JIT and connection pools warm before anything counts; the same for every target. Two passes
-   * over every load shape the rounds use (small GETs twice as long as the rest): a JVM's compiler
-   * keeps recompiling for a minute or two after the traffic's mix changes, and a shape it meets
-   * first inside a measured round shows up in that round's tail, not in steady operation. The shift
-   * scenario's traffic is small GETs; its weight changes are not repeated here.
+   * The warm-up: two passes over every load shape the rounds use (small GETs twice as long as the
+   * rest). A JVM's compiler keeps recompiling for a minute or two after the traffic's mix changes,
+   * and a shape it meets first inside a measured round shows up in that round's tail, not in steady
+   * operation. The shift scenario's traffic is small GETs; its weight changes are not repeated.
    */
+  private static final List<Scenario> WARM_UP_PASS =
+      List.of(
+          Scenario.GET_KEEPALIVE,
+          Scenario.GET_KEEPALIVE,
+          Scenario.CONNECTIONS_1000,
+          Scenario.BIG_RESPONSE,
+          Scenario.NEW_CONNECTION,
+          Scenario.POST_1MIB);
+
+  private static final int WARM_UP_PASSES = 2;
+
+  /** Seconds of each step of the warm-up: {@code --warmup} split evenly, at least one. */
+  private int warmUpStep() {
+    return Math.max(1, warmup / (WARM_UP_PASSES * WARM_UP_PASS.size()));
+  }
+
+  /** What the warm-up takes per target, which rounding makes differ a little from --warmup. */
+  private int warmUpSeconds() {
+    return warmUpStep() * WARM_UP_PASSES * WARM_UP_PASS.size();
+  }
+
+  /** JIT and connection pools warm before anything counts; the same for every target. */
   private void warmUp(Map<String, Path> scripts) throws Exception {
-    List<Scenario> pass =
-        List.of(
-            Scenario.GET_KEEPALIVE,
-            Scenario.CONNECTIONS_1000,
-            Scenario.BIG_RESPONSE,
-            Scenario.NEW_CONNECTION,
-            Scenario.POST_1MIB);
-    int passes = 2;
-    int slice = Math.max(1, warmup / (passes * (pass.size() + 1))); // small GETs take two
+    int step = warmUpStep();
     for (Target t : targets) {
-      log("warming up " + t.name + " for " + warmup + " s");
-      for (int i = 0; i < passes; i++) {
-        for (Scenario s : pass) {
-          int seconds = s == Scenario.GET_KEEPALIVE ? 2 * slice : slice;
-          Wrk.run(warmCommand(t, s, scripts, seconds), seconds);
+      log("warming up " + t.name + " for " + warmUpSeconds() + " s");
+      for (int i = 0; i < WARM_UP_PASSES; i++) {
+        for (Scenario s : WARM_UP_PASS) {
+          Wrk.run(warmCommand(t, s, scripts, step), step);
         }
       }
     }
