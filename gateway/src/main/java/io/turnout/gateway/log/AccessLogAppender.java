@@ -8,7 +8,7 @@ import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The access log's appender (see the gateway's logback.xml): lines on stdout, {@code <timestamp>
+ * The access log's appender (set up by {@link GatewayLogging}): lines on stdout, {@code <timestamp>
  * <message>}, batched by a {@link LineBatcher} so an event loop never waits on the terminal or the
  * disk, and a line is dropped and counted rather than queued when the writer is behind.
  *

@@ -16,12 +16,12 @@ import org.slf4j.LoggerFactory;
  * status=200 in=0 out=5120 ms=3 id=4bf92f3577b34da6a3ce929d0e0e4736
  * </pre>
  *
- * <p>With the shipped logback.xml the logger's only appender is an {@link AccessLogAppender}: the
- * line is then formatted as bytes into the event loop's reusable buffer, timestamp first, and
- * handed to the appender's batching writer without a logging event or a string (no allocation per
- * request). A line the writer cannot take in time is dropped and counted in {@code
- * turnout_access_log_dropped_total}. Any other logback configuration gets an ordinary {@code info}
- * event with the same message.
+ * <p>As the gateway sets up logging ({@code GatewayLogging}), the logger's only appender is an
+ * {@link AccessLogAppender}: the line is then formatted as bytes into the event loop's reusable
+ * buffer, timestamp first, and handed to the appender's batching writer without a logging event or
+ * a string (no allocation per request). A line the writer cannot take in time is dropped and
+ * counted in {@code turnout_access_log_dropped_total}. Any other logback configuration gets an
+ * ordinary {@code info} event with the same message.
  *
  * <p>Stateless apart from configuration; called from the event loops.
  */

@@ -17,23 +17,23 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
- * The access log as shipped: a gateway process with the jar's logback.xml (not the tests' one),
- * requests over real sockets, lines read from its stdout.
+ * The access log as shipped: a gateway process with the gateway's own logging set-up ({@code
+ * GatewayLogging}, not the tests' logback-test.xml), requests over real sockets, lines read from
+ * its stdout.
  */
 class AccessLogProcessTest {
   @Test
   void eachRequestIsOneLineOnStdoutWithinTheFlushInterval() throws Exception {
     try (TestUpstream app = TestUpstream.start("blue");
         ForkedGateway gw =
-            ForkedGateway.start(
+            ForkedGateway.startAsShipped(
                 """
                 shutdown: { drainDelay: 0s, timeout: 2s }
                 hosts:
                   - host: shop.test
                     routes: [{path: /, versions: [{name: blue, weight: 1, endpoints: ["%s"]}]}]
                 """
-                    .formatted(app.endpoint()),
-                "-Dlogback.configurationFile=logback.xml")) {
+                    .formatted(app.endpoint()))) {
       HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       URI readyz = URI.create("http://127.0.0.1:" + gw.adminPort() + "/readyz");
       Awaitility.await()
@@ -80,6 +80,12 @@ class AccessLogProcessTest {
           metrics.contains("turnout_access_log_dropped_total 0.0"), "the drop counter is exported");
 
       assertEquals(0, gw.terminate(30));
+      // The application log as set up in code: stderr, time, level, thread, logger, message.
+      assertTrue(
+          Pattern.compile("(?m)^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  \\[[^]]+\\] \\S+ - .+$")
+              .matcher(gw.log())
+              .find(),
+          gw.log());
     }
   }
 

@@ -1,17 +1,20 @@
 package io.turnout.gateway.testing;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * A gateway in a JVM of its own ({@code java -cp <test classpath> io.turnout.gateway.Main --config
@@ -69,6 +72,24 @@ public final class ForkedGateway implements AutoCloseable {
    */
   public static ForkedGateway start(String yaml, List<String> gatewayArgs, String... jvmOptions)
       throws Exception {
+    return start(yaml, gatewayArgs, System.getProperty("java.class.path"), jvmOptions);
+  }
+
+  /**
+   * Like {@link #start(String, String...)}, with the gateway's class path as shipped: the tests'
+   * classes and resources (their {@code logback-test.xml} among them) left off.
+   */
+  public static ForkedGateway startAsShipped(String yaml, String... jvmOptions) throws Exception {
+    String cp =
+        Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+            .filter(e -> !Path.of(e).endsWith("test-classes"))
+            .collect(Collectors.joining(File.pathSeparator));
+    return start(yaml, List.of(), cp, jvmOptions);
+  }
+
+  private static ForkedGateway start(
+      String yaml, List<String> gatewayArgs, String classPath, String... jvmOptions)
+      throws Exception {
     Path dir = Files.createTempDirectory("turnout-forked");
     Path config = dir.resolve("turnout.yaml");
     String y = yaml;
@@ -83,7 +104,7 @@ public final class ForkedGateway implements AutoCloseable {
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(List.of(jvmOptions));
     cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(classPath);
     cmd.add("io.turnout.gateway.Main");
     cmd.add("--config");
     cmd.add(config.toString());
