@@ -48,19 +48,19 @@ hosts:
     routes: [{path: /, versions: [{name: app, weight: 1, endpoints: ["127.0.0.1:$UP"]}]}]
 YAML
 # The README's recommended flags, as in the load benchmark.
-MALLOC_ARENA_MAX=2 java -Xms32m -Xmx128m -Xmn16m -XX:+UseSerialGC -Xss256k \
+MALLOC_ARENA_MAX=2 java -Xms32m -Xmx128m -Xmn16m -XX:SurvivorRatio=4 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:+UseSerialGC -Xss256k \
   -XX:ReservedCodeCacheSize=32m -XX:MaxDirectMemorySize=128m -XX:TrimNativeHeapInterval=5000 -Dturnout.workers=2 -jar "$RUN/turnout-gateway.jar" \
   --config "$WORK/turnout.yaml" > "$WORK/turnout.log" 2>&1 &
 PIDS+=($!)
 
 # The floor: Netty's HTTP/2 stack relaying to the same app, nothing else (see H2Relay).
-MALLOC_ARENA_MAX=2 java -Xms32m -Xmx128m -Xmn16m -XX:+UseSerialGC -Xss256k \
+MALLOC_ARENA_MAX=2 java -Xms32m -Xmx128m -Xmn16m -XX:SurvivorRatio=4 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:+UseSerialGC -Xss256k \
   -XX:ReservedCodeCacheSize=32m -XX:MaxDirectMemorySize=128m -Dio.netty.allocator.lowMemory=false \
   -Dio.netty.leakDetection.level=disabled -cp "$RUN/turnout-bench.jar" io.turnout.bench.floor.H2Relay \
   $RELAY $UP "$WORK/tls.crt" "$WORK/tls.key" 2 > "$WORK/relay.log" 2>&1 &
 PIDS+=($!)
 # ... and the same without child channels: one handler on the connection, frames in and out.
-MALLOC_ARENA_MAX=2 java -Xms32m -Xmx128m -Xmn16m -XX:+UseSerialGC -Xss256k \
+MALLOC_ARENA_MAX=2 java -Xms32m -Xmx128m -Xmn16m -XX:SurvivorRatio=4 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:+UseSerialGC -Xss256k \
   -XX:ReservedCodeCacheSize=32m -XX:MaxDirectMemorySize=128m -Dio.netty.allocator.lowMemory=false \
   -Dio.netty.leakDetection.level=disabled -cp "$RUN/turnout-bench.jar" io.turnout.bench.floor.H2Relay \
   $RELAY_FRAMES $UP "$WORK/tls.crt" "$WORK/tls.key" 2 frames > "$WORK/relay-frames.log" 2>&1 &

@@ -112,7 +112,7 @@ fi
 
 if [ $ACCESSLOG -eq 1 ]; then
   say "access log cost: bench/ab.sh, log on (A) against off (B), small GETs"
-  REC_OPTS="-Xms32m -Xmx128m -Xmn16m -XX:+UseSerialGC -Xss256k -XX:ReservedCodeCacheSize=32m -XX:MaxDirectMemorySize=128m -XX:TrimNativeHeapInterval=5000"
+  REC_OPTS="-Xms32m -Xmx128m -Xmn16m -XX:SurvivorRatio=4 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:+UseSerialGC -Xss256k -XX:ReservedCodeCacheSize=32m -XX:MaxDirectMemorySize=128m -XX:TrimNativeHeapInterval=5000"
   if [ "${1:-}" = "--quick" ]; then AB_ROUNDS=1 AB_WARMUP=4; else AB_ROUNDS=10 AB_WARMUP=30; fi
   A_JAR="$RUN/turnout-gateway.jar" B_JAR="$RUN/turnout-gateway.jar" BENCH_JAR="$RUN/turnout-bench.jar" \
     A_OPTS="$REC_OPTS" B_OPTS="$REC_OPTS" A_YAML='accessLog: true' B_YAML='accessLog: false' \

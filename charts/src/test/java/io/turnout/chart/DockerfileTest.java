@@ -110,7 +110,11 @@ class DockerfileTest {
 
     List<EnvVar> env = DEFAULTS.gatewayContainer().getEnv();
     assertEquals(
-        List.of(new EnvVar("JAVA_TOOL_OPTIONS", "-Xms32m -Xmx128m -Xmn16m", null)),
+        List.of(
+            new EnvVar(
+                "JAVA_TOOL_OPTIONS",
+                "-Xms32m -Xmx128m -Xmn16m -XX:SurvivorRatio=4 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20",
+                null)),
         env,
         env::toString);
     Rendered withExtra =

@@ -49,12 +49,14 @@ public final class LoadBench {
   /**
    * The JVM options the README recommends for the gateway ("Memory and speed"): a heap that starts
    * at 32 MiB and grows to 128 MiB only when a full collection finds it too small (about 3.3 KiB
-   * per open connection: 128 MiB covers the default 10,000), a 16 MiB young generation, the serial
+   * per open connection: 128 MiB covers the default 10,000) and shrinks back when mostly free, a 16
+   * MiB young generation with survivor spaces that hold the requests in flight, the serial
    * collector, small thread stacks, a capped code cache and direct memory, and the native heap
    * trimmed every 5 s. {@link TurnoutTarget} adds the README's MALLOC_ARENA_MAX=2.
    */
   static final String TURNOUT_JAVA_OPTS_DEFAULT =
-      "-Xms32m -Xmx128m -Xmn16m -XX:+UseSerialGC -Xss256k -XX:ReservedCodeCacheSize=32m"
+      "-Xms32m -Xmx128m -Xmn16m -XX:SurvivorRatio=4 -XX:MinHeapFreeRatio=10"
+          + " -XX:MaxHeapFreeRatio=20 -XX:+UseSerialGC -Xss256k -XX:ReservedCodeCacheSize=32m"
           + " -XX:MaxDirectMemorySize=128m -XX:TrimNativeHeapInterval=5000";
 
   /**
