@@ -22,8 +22,8 @@ import ch.qos.logback.core.spi.ContextAwareBase;
  * </ul>
  *
  * <p>Why code and not a {@code logback.xml}: reading XML loads logback's Joran configurator, its
- * model and the JDK's XML parser, about 600 classes kept for the life of the process (2.8 MiB of
- * class metadata, about 4 MiB of resident memory).
+ * model and the JDK's XML parser, kept for the life of the process: 4,524 classes loaded at
+ * start-up with it, 4,059 without (about 4 MiB of resident memory).
  *
  * <p>Logback's own configuration still wins when one is given: {@code -Dlogback.configurationFile},
  * or a {@code logback-test.xml} or {@code logback.xml} on the class path (the tests' one among
@@ -31,8 +31,6 @@ import ch.qos.logback.core.spi.ContextAwareBase;
  */
 public final class GatewayLogging extends ContextAwareBase implements Configurator {
   static final String PATTERN = "%d{HH:mm:ss.SSS} %-5level [%thread] %logger{24} - %msg%n";
-  static final int ACCESS_BUFFER_BYTES = 64 * 1024;
-  static final int ACCESS_FLUSH_MILLIS = 100;
 
   @Override
   public ExecutionStatus configure(LoggerContext ctx) {
@@ -72,9 +70,7 @@ public final class GatewayLogging extends ContextAwareBase implements Configurat
     AccessLogAppender access = new AccessLogAppender();
     access.setContext(ctx);
     access.setName("ACCESS");
-    access.setBufferSize(ACCESS_BUFFER_BYTES);
-    access.setFlushIntervalMillis(ACCESS_FLUSH_MILLIS);
-    access.start();
+    access.start(); // its own defaults: 64 KiB buffers, written at least every 100 ms
 
     Logger accessLogger = ctx.getLogger("turnout.access");
     accessLogger.setLevel(level(accessLevel, "turnout.access.level"));
