@@ -69,7 +69,7 @@ class GatewayLoggingTest {
   }
 
   @Test
-  void configuresAContextAndTellsLogbackToStopLooking() {
+  void stepsAsideInsideLogbacksOwnStartUpWhenTheTestsFileIsOnTheClassPath() {
     LoggerContext ctx = new LoggerContext();
     GatewayLogging g = new GatewayLogging();
     g.setContext(ctx);
