@@ -9,6 +9,17 @@ import java.util.List;
  */
 enum Scenario {
   GET_KEEPALIVE("get-keepalive", "small GET, keep-alive, 64 conns", 64, "/", List.of()),
+  /**
+   * The same requests below every target's capacity: each connection waits {@link #PACE_MS} between
+   * a response and its next request, so all targets see about the same request rate and their
+   * latencies compare at equal load; in the other scenarios each target runs at its own maximum.
+   */
+  GET_PACED(
+      "get-paced",
+      "small GET, 64 conns, each pausing " + Scenario.PACE_MS + " ms between requests",
+      64,
+      "/",
+      List.of()),
   CONNECTIONS_1000("conns-1000", "small GET, 1,000 connections", 1000, "/", List.of()),
   BIG_RESPONSE("big-256k", "256 KiB responses, 64 conns", 64, "/big", List.of()),
   NEW_CONNECTION(
@@ -20,6 +31,9 @@ enum Scenario {
       64,
       "/",
       List.of());
+
+  /** The pause of {@link #GET_PACED} between a connection's requests, in milliseconds. */
+  static final int PACE_MS = 2;
 
   /** Short id used in file names, the CSV and the chart. */
   final String id;
@@ -46,6 +60,7 @@ enum Scenario {
           wrk.body = string.rep("a", 1048576)
           wrk.headers["Content-Type"] = "application/octet-stream"
           """;
+      case GET_PACED -> "function delay() return " + PACE_MS + " end\n";
       case SHIFT ->
           """
           -- Counts every response, so errors and where requests went are exact. Defining
