@@ -51,8 +51,7 @@ public final class Report {
   static {
     TITLES.put("get-keepalive", "Small GET, keep-alive, 64 connections");
     TITLES.put(
-        "get-paced",
-        "Small GET, 64 connections, each pausing 2 ms between requests (latency at equal load)");
+        "get-paced", "Small GET, 64 connections, paced: every target at about the same rate");
     TITLES.put("conns-1000", "Small GET, 1,000 connections");
     TITLES.put("big-256k", "256 KiB responses, 64 connections");
     TITLES.put("new-conn", "New connection per request (Connection: close), 64 connections");
