@@ -677,7 +677,6 @@ public final class Report {
   private static String shortTitle(String s) {
     return switch (s) {
       case "get-keepalive" -> "Small GET, 64 conns";
-      case "get-paced" -> "Small GET, paced";
       case "conns-1000" -> "Small GET, 1,000 conns";
       case "big-256k" -> "256 KiB responses";
       case "new-conn" -> "New conn per request";
