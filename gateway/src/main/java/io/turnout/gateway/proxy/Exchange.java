@@ -1,7 +1,6 @@
 package io.turnout.gateway.proxy;
 
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -68,9 +67,8 @@ final class Exchange implements UpstreamListener {
     FAILED
   }
 
-  private final ProxyFrontendHandler client;
+  private final Downstream client;
   private final ProxyContext proxy;
-  private final ChannelHandlerContext ctx;
   private final HttpRequest request;
   private final String requestUri;
   private final long startNanos = System.nanoTime();
@@ -104,10 +102,9 @@ final class Exchange implements UpstreamListener {
   private MirrorBody mirrorBody; // the live body's copy for mirrors while it streams, else null
   private RouteFilters filters = RouteFilters.NONE; // the route's filters once it is proxied
 
-  Exchange(ProxyFrontendHandler client, ProxyContext proxy, HttpRequest request) {
+  Exchange(Downstream client, ProxyContext proxy, HttpRequest request) {
     this.client = client;
     this.proxy = proxy;
-    this.ctx = client.ctx();
     this.request = request;
     this.requestUri = request.uri();
     this.requestId = request.headers().get(HeaderRewriter.X_REQUEST_ID);
@@ -156,8 +153,7 @@ final class Exchange implements UpstreamListener {
     proxy.retryBudget.onRequest();
     proxy.inFlight.incrementAndGet();
     countedInFlight = true;
-    mirrorBody =
-        proxy.mirror.offer(ctx.channel().eventLoop(), host, routed.route(), version, request);
+    mirrorBody = proxy.mirror.offer(client.eventLoop(), host, routed.route(), version, request);
     connect(routed.endpoint());
   }
 
@@ -332,7 +328,7 @@ final class Exchange implements UpstreamListener {
     if (setCookie != null) {
       res.headers().add(HttpHeaderNames.SET_COOKIE, setCookie);
     }
-    ctx.write(res);
+    client.write(res);
   }
 
   /**
@@ -374,10 +370,10 @@ final class Exchange implements UpstreamListener {
     }
     bytesOut += content.content().readableBytes();
     if (!last) {
-      ctx.write(content);
+      client.write(content);
       return;
     }
-    ChannelFuture written = ctx.writeAndFlush(content);
+    ChannelFuture written = client.writeAndFlush(content);
     if (upgrading) {
       UpstreamConnection up = upstream;
       upstream = null;
@@ -391,8 +387,8 @@ final class Exchange implements UpstreamListener {
 
   @Override
   public void upstreamReadComplete() {
-    ctx.flush();
-    if (upstream != null && !isOver() && !ctx.channel().isWritable()) {
+    client.flush();
+    if (upstream != null && !isOver() && !client.isWritable()) {
       upstream.pauseReads(); // the client is full: stop reading the response
       waitingForClientWritable = true;
     }
@@ -564,7 +560,7 @@ final class Exchange implements UpstreamListener {
    */
   private void answer(HttpResponseStatus st, String why, boolean mustClose) {
     boolean close = closesAfterAnswer(mustClose);
-    answer(GatewayErrors.response(ctx.alloc(), st, why, !close), close);
+    answer(GatewayErrors.response(client.alloc(), st, why, !close), close);
   }
 
   /** The route redirects: the gateway answers with the redirect, no upstream is contacted. */
@@ -585,7 +581,7 @@ final class Exchange implements UpstreamListener {
     int code = res.status().code();
     status = code;
     end(code >= 400 ? State.FAILED : State.DONE, code);
-    ChannelFuture f = ctx.writeAndFlush(res);
+    ChannelFuture f = client.writeAndFlush(res);
     if (close) {
       client.afterExchange(f, AfterExchange.LINGER_CLOSE);
     } else if (requestComplete) {

@@ -1,5 +1,6 @@
 package io.turnout.gateway.proxy;
 
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -7,11 +8,13 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
 import io.netty.channel.ServerChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
@@ -53,7 +56,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Confined to the client channel's event loop, as is every exchange and upstream connection it
  * uses.
  */
-final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
+final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements Downstream {
   private static final FullHttpResponse CONTINUE =
       new DefaultFullHttpResponse(
           HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER);
@@ -201,7 +204,8 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
    * long as it likes. Time the gateway spends not reading, because the upstream is not taking the
    * body, does not count.
    */
-  void readRequestBody() {
+  @Override
+  public void readRequestBody() {
     bodyWaitStartNanos = System.nanoTime();
     if (bodyTimer == null) {
       scheduleBodyTimer(proxy.config.limits().bodyReadTimeout().toNanos());
@@ -214,7 +218,8 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
    * per connection, so a keep-alive connection schedules about once per timeout period instead of
    * once per request. It asks the running exchange to check its deadline.
    */
-  LazyTimer responseClock() {
+  @Override
+  public LazyTimer responseClock() {
     if (responseClock == null) {
       responseClock =
           new LazyTimer(
@@ -258,7 +263,8 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
    *
    * @param lastWrite the exchange's last write to the client, or null when it wrote nothing
    */
-  void afterExchange(ChannelFuture lastWrite, AfterExchange next) {
+  @Override
+  public void afterExchange(ChannelFuture lastWrite, AfterExchange next) {
     if (current != null && current.isOver()) {
       // An idle keep-alive connection holds no request: 10,000 of them held 10 MiB of finished
       // exchanges, their requests and headers.
@@ -301,7 +307,8 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
    * After a {@code 101} to a WebSocket upgrade: both connections leave HTTP and a {@link
    * RawRelayHandler} on each moves bytes the other way.
    */
-  void switchToRelay(UpstreamConnection up) {
+  @Override
+  public void switchToRelay(UpstreamConnection up) {
     if (timeouts != null) {
       timeouts.disable();
     }
@@ -373,39 +380,63 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     return ctx;
   }
 
-  UpstreamPool pool() {
+  @Override
+  public void write(HttpObject msg) {
+    ctx.write(msg);
+  }
+
+  @Override
+  public ChannelFuture writeAndFlush(HttpObject msg) {
+    return ctx.writeAndFlush(msg);
+  }
+
+  @Override
+  public void flush() {
+    ctx.flush();
+  }
+
+  @Override
+  public boolean isWritable() {
+    return ctx.channel().isWritable();
+  }
+
+  @Override
+  public ByteBufAllocator alloc() {
+    return ctx.alloc();
+  }
+
+  @Override
+  public EventLoop eventLoop() {
+    return ctx.channel().eventLoop();
+  }
+
+  @Override
+  public UpstreamPool pool() {
     return proxy.pool(ctx.channel().eventLoop());
   }
 
-  VersionChoice choice() {
+  @Override
+  public VersionChoice choice() {
     return choice;
   }
 
-  AssetFallback assetFallback() {
+  @Override
+  public AssetFallback assetFallback() {
     return assetFallback;
   }
 
-  String clientIp() {
+  @Override
+  public String clientIp() {
     return clientIp;
   }
 
-  boolean trustedHop() {
+  @Override
+  public boolean trustedHop() {
     return trustedHop;
   }
 
-  boolean clientTls() {
+  @Override
+  public boolean clientTls() {
     return clientTls;
-  }
-
-  /** Whether the client reached the gateway over HTTPS (directly, or per a trusted hop). */
-  boolean isHttps(HttpRequest req) {
-    if (clientTls) {
-      return true;
-    }
-    if (!trustedHop) {
-      return false;
-    }
-    String proto = req.headers().get(HeaderRewriter.X_FORWARDED_PROTO);
-    return proto != null && proto.regionMatches(true, 0, "https", 0, 5);
   }
 }

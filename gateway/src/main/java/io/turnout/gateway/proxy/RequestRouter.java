@@ -37,11 +37,7 @@ final class RequestRouter {
 
   /** Routes {@code req}; null when {@code ex} was refused instead. */
   static Routed route(
-      Exchange ex,
-      ProxyFrontendHandler client,
-      ProxyContext proxy,
-      HttpRequest req,
-      long startNanos) {
+      Exchange ex, Downstream client, ProxyContext proxy, HttpRequest req, long startNanos) {
     RequestRejection rejection = RequestValidator.check(req, proxy.config.limits().maxBodySize());
     if (rejection != null) {
       ReferenceCountUtil.release(req);
