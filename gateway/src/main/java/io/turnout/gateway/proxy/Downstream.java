@@ -67,20 +67,16 @@ interface Downstream {
 
   AssetFallback assetFallback();
 
-  String clientIp();
-
-  /** Whether the client's address is a trusted proxy hop (its forwarded headers are believed). */
-  boolean trustedHop();
-
-  /** Whether the client connection itself is TLS. */
-  boolean clientTls();
+  /** Who the client connection is. */
+  ClientAddress address();
 
   /** Whether the client reached the gateway over HTTPS (directly, or per a trusted hop). */
   default boolean isHttps(HttpRequest req) {
-    if (clientTls()) {
+    ClientAddress address = address();
+    if (address.tls()) {
       return true;
     }
-    if (!trustedHop()) {
+    if (!address.trustedHop()) {
       return false;
     }
     String proto = req.headers().get(HeaderRewriter.X_FORWARDED_PROTO);

@@ -143,9 +143,9 @@ final class Exchange implements UpstreamListener {
     requestId =
         HeaderRewriter.toUpstream(
             request,
-            client.clientIp(),
-            client.trustedHop(),
-            client.clientTls(),
+            client.address().ip(),
+            client.address().trustedHop(),
+            client.address().tls(),
             webSocket,
             host.affinity().tokenHeader());
     filters = routed.route().filters();

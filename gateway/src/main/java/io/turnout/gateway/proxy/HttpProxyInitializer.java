@@ -31,13 +31,12 @@ import io.turnout.gateway.proxy.tls.ServerCertificates;
  *
  * <p>When a connection turns out to speak HTTP/2 (ALPN chose {@code h2}, or the plain listener saw
  * the connection preface), {@link #toHttp2} replaces everything from {@code timeouts} on with the
- * HTTP/2 handlers of {@link Http2Connections}; each stream then gets the per-request handlers in a
- * child channel of its own ({@link Http2StreamInitializer}).
+ * HTTP/2 handlers of {@link Http2Connections}; each stream's frames then run its exchange on the
+ * connection's own pipeline ({@link Http2StreamDispatcher}).
  */
 public final class HttpProxyInitializer extends ChannelInitializer<SocketChannel> {
   private final ProxyContext proxy;
   private final ServerCertificates tls;
-  private final Http2StreamInitializer streams;
 
   /**
    * @param tls the HTTPS listener's certificates, or null for plain HTTP
@@ -45,7 +44,6 @@ public final class HttpProxyInitializer extends ChannelInitializer<SocketChannel
   public HttpProxyInitializer(ProxyContext proxy, ServerCertificates tls) {
     this.proxy = proxy;
     this.tls = tls;
-    this.streams = new Http2StreamInitializer(proxy);
   }
 
   @Override
@@ -101,7 +99,7 @@ public final class HttpProxyInitializer extends ChannelInitializer<SocketChannel
         proxy.config.http2(),
         proxy.config.limits().keepAliveTimeout().toNanos(),
         proxy.config.shutdown().timeout().toMillis(),
-        streams,
+        new Http2StreamDispatcher(proxy),
         evt -> evt == ProxyContext.CloseIdleEvent.INSTANCE,
         proxy.metrics::http2ConnectionClosedForAbuse);
   }

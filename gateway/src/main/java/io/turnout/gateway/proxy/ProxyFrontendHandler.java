@@ -9,7 +9,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
-import io.netty.channel.ServerChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -20,13 +19,10 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.turnout.gateway.affinity.VersionChoice;
 import io.turnout.gateway.assets.AssetFallback;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -49,9 +45,8 @@ import java.util.concurrent.TimeUnit;
  * client that stops reading is reset by {@link ClientSendTimeoutHandler}, which ends the exchange
  * like any client close.
  *
- * <p>The channel may be a child channel carrying one request (an HTTP/2 stream decoded to {@code
- * HttpRequest}/{@code HttpContent}): then the client's address and TLS come from the parent
- * channel, and {@link #afterExchange} ends the stream rather than keeping anything alive.
+ * <p>HTTP/1.1 only: an HTTP/2 connection runs each stream's exchange from {@link
+ * Http2StreamDispatcher} instead.
  *
  * <p>Confined to the client channel's event loop, as is every exchange and upstream connection it
  * uses.
@@ -67,10 +62,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
   private final AssetFallback assetFallback;
   private final MessageGate gate = new MessageGate();
   private ChannelHandlerContext ctx;
-  private String clientIp;
-  private boolean trustedHop;
-  private boolean clientTls;
-  private boolean stream; // one request per channel (an HTTP/2 stream): nothing to keep alive
+  private ClientAddress address;
   private Exchange current; // the exchange running; null between exchanges
   private boolean discardingRequestBody; // reading away the rest of a refused request's body
   private ScheduledFuture<?> bodyTimer;
@@ -94,25 +86,8 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    Channel ch = ctx.channel();
-    // An HTTP/2 stream is a child channel: the client's address and TLS are its connection's.
-    // (An accepted socket's parent is the listening socket, a ServerChannel: not that.)
-    stream = ch.parent() != null && !(ch.parent() instanceof ServerChannel);
-    Channel connection = stream ? ch.parent() : ch;
-    if (!stream) {
-      proxy.clientChannels.add(ch);
-    }
-    SocketAddress remote = connection.remoteAddress();
-    if (remote instanceof InetSocketAddress isa) {
-      clientIp = isa.getAddress() == null ? isa.getHostString() : isa.getAddress().getHostAddress();
-    } else {
-      clientIp = "unknown";
-    }
-    trustedHop = proxy.isTrusted(remote);
-    // "tls" is the SNI handler until the handshake picks a certificate and puts SslHandler there.
-    clientTls =
-        connection.pipeline().get(SslHandler.class) != null
-            || connection.pipeline().get("tls") != null;
+    proxy.clientChannels.add(ctx.channel());
+    address = ClientAddress.of(ctx.channel(), proxy);
     readMore();
   }
 
@@ -258,8 +233,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
 
   /**
    * What the connection does once an exchange ended: the one place that keeps it alive or closes
-   * it. On an HTTP/2 stream there is no next request: the stream ends with the response, and a
-   * close ends (resets) just the stream.
+   * it.
    *
    * @param lastWrite the exchange's last write to the client, or null when it wrote nothing
    */
@@ -286,9 +260,6 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
 
   private void readNextRequest() {
     bodyWaitStartNanos = 0;
-    if (stream) {
-      return; // one request per stream
-    }
     if (timeouts != null) {
       timeouts.awaitingNextRequest();
     }
@@ -426,17 +397,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
   }
 
   @Override
-  public String clientIp() {
-    return clientIp;
-  }
-
-  @Override
-  public boolean trustedHop() {
-    return trustedHop;
-  }
-
-  @Override
-  public boolean clientTls() {
-    return clientTls;
+  public ClientAddress address() {
+    return address;
   }
 }

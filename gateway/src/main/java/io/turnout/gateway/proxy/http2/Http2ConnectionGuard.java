@@ -17,7 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Connection-level duties of an HTTP/2 client connection, behind the multiplexer:
+ * Connection-level duties of an HTTP/2 client connection, behind the stream dispatcher:
  *
  * <ul>
  *   <li>widens the connection's receive window to what its streams may hold together, so one stream

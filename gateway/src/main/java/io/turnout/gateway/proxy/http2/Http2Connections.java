@@ -4,7 +4,6 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
-import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.turnout.gateway.config.Http2Settings;
 import java.util.function.Consumer;
@@ -12,13 +11,13 @@ import java.util.function.Predicate;
 
 /**
  * Turns a client connection into an HTTP/2 connection: the frame codec with the configured limits,
- * a multiplexer that runs each stream as a child channel (built by the given stream initializer),
- * and {@link Http2ConnectionGuard} for idle close, graceful close and the abuse meter.
+ * the given handler that runs the streams from their frames, and {@link Http2ConnectionGuard} for
+ * idle close, graceful close and the abuse meter.
  *
  * <pre>
  *   h2-flush       FlushConsolidationHandler  one write per event-loop turn for all streams
  *   h2             Http2FrameCodec        frames, HPACK, flow control, the http2.* limits
- *   h2-streams     Http2MultiplexHandler  one child channel per stream
+ *   h2-streams     (given)                the streams' exchanges, from their frames
  *   h2-connection  Http2ConnectionGuard   idle close, GOAWAY on shutdown, abuse meter
  * </pre>
  *
@@ -49,7 +48,8 @@ public final class Http2Connections {
    *
    * @param idleNanos an open connection with no stream for this long is closed (keep-alive timeout)
    * @param gracefulMillis how long a connection closed gracefully waits for its open streams
-   * @param streams initializer of each stream's child channel
+   * @param streams the connection's stream handler, behind the codec: it gets the frames and the
+   *     stream events
    * @param isCloseIdle recognizes the event fired when the gateway shuts down
    * @param onAbuse called with the HTTP/2 error name when the gateway sends GOAWAY with an error
    */
@@ -78,7 +78,7 @@ public final class Http2Connections {
             .build();
     p.addLast("h2-flush", new FlushConsolidationHandler(MAX_FLUSHES_HELD, true));
     p.addLast("h2", codec);
-    p.addLast("h2-streams", new Http2MultiplexHandler(streams));
+    p.addLast("h2-streams", streams);
     p.addLast(
         "h2-connection",
         new Http2ConnectionGuard(codec, settings, idleNanos, isCloseIdle, onAbuse));
