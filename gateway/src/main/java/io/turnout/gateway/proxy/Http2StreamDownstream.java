@@ -2,7 +2,6 @@ package io.turnout.gateway.proxy;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultHttpContent;
@@ -111,10 +110,10 @@ final class Http2StreamDownstream implements Downstream {
       h.add(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     }
     if (HttpUtil.is100ContinueExpected(req)) {
+      // A failed write means the stream is gone; its close event ends the exchange.
       ctx.writeAndFlush(
-              new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("100"), false)
-                  .stream(stream))
-          .addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
+          new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("100"), false)
+              .stream(stream));
       h.remove(HttpHeaderNames.EXPECT);
     }
     exchange = new Exchange(this, proxy, req);
@@ -165,9 +164,14 @@ final class Http2StreamDownstream implements Downstream {
     } finally {
       handingOn = false;
     }
-    if (bodyWanted && bodyTimer == null && !closed) {
-      bodyWaitStartNanos = System.nanoTime();
-      scheduleBodyTimer(proxy.config.limits().bodyReadTimeout().toNanos());
+    if (bodyWanted && !closed) {
+      // Waiting for the network now: timed from here, by the timer already armed if there is one.
+      if (bodyWaitStartNanos == 0) {
+        bodyWaitStartNanos = System.nanoTime();
+      }
+      if (bodyTimer == null) {
+        scheduleBodyTimer(proxy.config.limits().bodyReadTimeout().toNanos());
+      }
     }
   }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http2.Http2Error;
 import io.turnout.gateway.testing.Commands;
 import io.turnout.gateway.testing.GatewayFixture;
@@ -40,6 +41,7 @@ class Http2StreamFlowTest {
         GatewayFixture.start(
             """
             accessLog: false
+            limits: { bodyReadTimeout: 1s }
             hosts:
               - host: %s
                 routes: [{path: /, versions: [{name: v1, weight: 1, endpoints: ["%s"]}]}]
@@ -135,6 +137,35 @@ class Http2StreamFlowTest {
       assertTrue(c.isOpen(), "a reset ends the stream, not the connection");
       assertNull(c.resets.get(3));
       assertFalse(c.goAwayError.get() > 0);
+    }
+  }
+
+  @Test
+  void anUploadThatStallsBetweenPiecesGets408() throws Exception {
+    long before = app.bytesReceived();
+    try (RawHttp2Client c = RawHttp2Client.connect(gw.httpPort(), true)) {
+      c.send(
+          ctx -> {
+            c.writer.writeHeaders(
+                ctx,
+                1,
+                RawHttp2Client.request("POST", HOST, "/upload").add("content-length", "10"),
+                0,
+                false,
+                ctx.newPromise());
+            c.writer.writeData(
+                ctx, 1, Unpooled.wrappedBuffer(new byte[5]), 0, false, ctx.newPromise());
+          });
+      // The first piece reaches the app; the gateway now waits for the next one, timed.
+      await().atMost(PATIENCE).until(() -> app.bytesReceived() >= before + 5);
+      // A second piece arrives while that wait's timer is armed; the wait after it is timed too.
+      c.send(
+          ctx ->
+              c.writer.writeData(
+                  ctx, 1, Unpooled.wrappedBuffer(new byte[2]), 0, false, ctx.newPromise()));
+      await().atMost(PATIENCE).until(() -> c.statuses.get(1) != null);
+      assertEquals("408", c.statuses.get(1));
+      assertTrue(c.isOpen(), "a timed-out stream ends the stream, not the connection");
     }
   }
 }
