@@ -53,13 +53,13 @@ MALLOC_ARENA_MAX=2 java -Xms32m -Xmx128m -Xmn16m -XX:SurvivorRatio=4 -XX:MinHeap
   --config "$WORK/turnout.yaml" > "$WORK/turnout.log" 2>&1 &
 PIDS+=($!)
 
-# The floor: Netty's HTTP/2 stack relaying to the same app, nothing else (see H2Relay).
+# Netty's HTTP/2 stack relaying to the same app with a child channel per stream (see H2Relay).
 MALLOC_ARENA_MAX=2 java -Xms32m -Xmx128m -Xmn16m -XX:SurvivorRatio=4 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:+UseSerialGC -Xss256k \
   -XX:ReservedCodeCacheSize=32m -XX:MaxDirectMemorySize=128m -Dio.netty.allocator.lowMemory=false \
   -Dio.netty.leakDetection.level=disabled -cp "$RUN/turnout-bench.jar" io.turnout.bench.floor.H2Relay \
   $RELAY $UP "$WORK/tls.crt" "$WORK/tls.key" 2 > "$WORK/relay.log" 2>&1 &
 PIDS+=($!)
-# ... and the same without child channels: one handler on the connection, frames in and out.
+# ... and the same without child channels, as Turnout runs streams: the floor under Turnout.
 MALLOC_ARENA_MAX=2 java -Xms32m -Xmx128m -Xmn16m -XX:SurvivorRatio=4 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:+UseSerialGC -Xss256k \
   -XX:ReservedCodeCacheSize=32m -XX:MaxDirectMemorySize=128m -Dio.netty.allocator.lowMemory=false \
   -Dio.netty.leakDetection.level=disabled -cp "$RUN/turnout-bench.jar" io.turnout.bench.floor.H2Relay \
@@ -166,11 +166,12 @@ done
   echo "Each proxy terminates TLS with h2 by ALPN and forwards over HTTP/1.1 keep-alive to one"
   echo "upstream (FastUpstream). Median of $ROUNDS rounds, interleaved across the targets after"
   echo "$WARMUP s of the same load on each; req/s relative to nginx. Turnout runs with the README's recommended"
-  echo "JVM flags. \`relay-h2\` is the floor, not a competitor: Netty's HTTP/2 stack as Turnout uses it"
-  echo "(BoringSSL, one child channel per stream, frames turned into HTTP/1 objects) relaying each"
-  echo "stream over pooled HTTP/1.1 connections, and nothing else ([H2Relay](../src/main/java/io/turnout/bench/floor/H2Relay.java));"
-  echo "\`relay-h2-frames\` is the same relay without child channels: one handler on the connection"
-  echo "turns each stream's frames into HTTP/1 objects for the upstream and the response back into frames."
+  echo "JVM flags. \`relay-h2-frames\` is the floor, not a competitor: Netty's HTTP/2 stack as Turnout uses it"
+  echo "(BoringSSL, one handler on the connection that turns each stream's frames into HTTP/1 objects"
+  echo "for the upstream and the response back into frames) relaying each stream over pooled HTTP/1.1"
+  echo "connections, and nothing else ([H2Relay](../src/main/java/io/turnout/bench/floor/H2Relay.java));"
+  echo "\`relay-h2\` is the same relay with a child channel per stream (Netty's multiplexer), as Turnout"
+  echo "ran streams until its twelfth performance pass."
   echo
   echo "| target | req/s (median) | vs nginx | mean request time | failed+errored |"
   echo "|---|---|---|---|---|"

@@ -42,21 +42,24 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The floor under an HTTP/2 proxy built the way Netty offers it, and the way Turnout's is: TLS
- * (Turnout's own {@link TlsContexts}, so BoringSSL with the same protocols), Netty's {@code
- * Http2FrameCodec}, one child channel per stream ({@code Http2MultiplexHandler}) whose frames
- * become HTTP/1 objects ({@code Http2StreamFrameToHttpObjectCodec}), and each stream sent over a
- * pooled HTTP/1.1 keep-alive connection to one app. Responses of every stream finished in one
+ * The floor under an HTTP/2 proxy built on Netty: TLS (Turnout's own {@link TlsContexts}, so
+ * BoringSSL with the same protocols), Netty's {@code Http2FrameCodec}, and each stream sent over a
+ * pooled HTTP/1.1 keep-alive connection to one app. Two ways to run the streams: one child channel
+ * per stream ({@code Http2MultiplexHandler}) whose frames become HTTP/1 objects ({@code
+ * Http2StreamFrameToHttpObjectCodec}), the way Netty offers it and the way Turnout ran streams
+ * before; or ({@code frames}) one handler on the connection that turns each stream's frames into
+ * HTTP/1 objects and back, the way Turnout runs them now. Responses of every stream finished in one
  * event-loop turn leave in one flush, as in the gateway. Nothing else: no routing, cookie, header
  * rewrite, metric, timeout or limit.
  *
  * <p>Not a proxy anyone should run (nothing is validated, a failed upstream closes the stream); it
- * is the HTTP/2 benchmark's {@code relay-h2} target, which says how much of the gap to nginx and
- * HAProxy comes with Netty's HTTP/2 stack and how much is Turnout's own work per stream.
+ * is the HTTP/2 benchmark's {@code relay-h2} and {@code relay-h2-frames} targets, which say how
+ * much of the gap to nginx and HAProxy comes with Netty's HTTP/2 stack and how much is Turnout's
+ * own work per stream.
  *
  * <p>Usage: {@code java -cp turnout-bench.jar io.turnout.bench.floor.H2Relay PORT UPSTREAM_PORT
- * CERT_PEM KEY_PEM [THREADS]}. Confined to Netty's event loops: a stream, its connection and the
- * upstream connection it borrows share one, and each loop has its own pool of idle upstream
+ * CERT_PEM KEY_PEM [THREADS [frames]]}. Confined to Netty's event loops: a stream, its connection
+ * and the upstream connection it borrows share one, and each loop has its own pool of idle upstream
  * connections.
  */
 public final class H2Relay {
