@@ -1,10 +1,10 @@
 package io.turnout.gateway.proxy;
 
 /**
- * What the client connection does once an exchange has ended, decided by the exchange and carried
- * out in one place, {@link ProxyFrontendHandler#afterExchange}. On an HTTP/1.1 connection these are
- * keep-alive decisions; a connection that carries one request only (an HTTP/2 stream) ends the
- * stream instead.
+ * What the client side does once an exchange has ended, decided by the exchange and carried out in
+ * one place, {@link Downstream#afterExchange}. On an HTTP/1.1 connection ({@link
+ * ProxyFrontendHandler}) these are keep-alive decisions; an HTTP/2 stream ({@link
+ * Http2StreamDownstream}), which carries one request only, ends the stream instead.
  *
  * <p>Immutable; used on the client connection's event loop.
  */

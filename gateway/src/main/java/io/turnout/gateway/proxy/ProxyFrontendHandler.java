@@ -347,10 +347,6 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements
     return current;
   }
 
-  ChannelHandlerContext ctx() {
-    return ctx;
-  }
-
   @Override
   public void write(HttpObject msg) {
     ctx.write(msg);
