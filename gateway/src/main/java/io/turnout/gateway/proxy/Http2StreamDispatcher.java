@@ -10,6 +10,7 @@ import io.netty.handler.codec.http2.Http2FrameStreamEvent;
 import io.netty.handler.codec.http2.Http2FrameStreamException;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2Stream;
+import io.netty.handler.codec.http2.Http2StreamFrame;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.collection.IntObjectHashMap;
 import org.slf4j.Logger;
@@ -24,10 +25,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>From the codec it takes HEADERS and DATA frames (a first HEADERS frame opens a stream's
  * exchange, a later one carries its trailers), and the codec's stream events: a stream's
- * writability changed, or it closed (ended both ways, reset by either side, or its connection
- * gone). Other frames are the codec's business (SETTINGS, PING and WINDOW_UPDATE are answered
- * there; a client's RST_STREAM closes the stream) and are dropped here; other events pass on to
- * {@code Http2ConnectionGuard}.
+ * writability changed (the codec's flow controller reports the socket's writability this way too),
+ * or it closed (ended both ways, reset by either side, or its connection gone). Other frames are
+ * the codec's business (SETTINGS, PING and WINDOW_UPDATE are answered there; a client's RST_STREAM
+ * closes the stream) and are dropped here; other events pass on to {@code Http2ConnectionGuard}.
  *
  * <p>Confined to the connection's event loop.
  */
@@ -55,33 +56,28 @@ final class Http2StreamDispatcher extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (msg instanceof Http2HeadersFrame headers) {
-      int id = headers.stream().id();
-      Http2StreamDownstream s = streams.get(id);
-      if (s == null) {
-        s = new Http2StreamDownstream(this, ctx, headers.stream());
-        streams.put(id, s);
-        try {
-          s.onRequestHeaders(headers);
-        } catch (RuntimeException e) {
-          failed(s, id, e);
-        }
-      } else {
-        s.onRequestTrailers(headers);
-      }
-    } else if (msg instanceof Http2DataFrame data) {
-      Http2StreamDownstream s = streams.get(data.stream().id());
-      if (s == null) {
-        data.release(); // a stream this side already ended; the codec returns its window
-      } else {
-        try {
-          s.onRequestData(data);
-        } catch (RuntimeException e) {
-          failed(s, data.stream().id(), e);
-        }
-      }
-    } else {
+    if (!(msg instanceof Http2HeadersFrame) && !(msg instanceof Http2DataFrame)) {
       ReferenceCountUtil.release(msg);
+      return;
+    }
+    Http2FrameStream stream = ((Http2StreamFrame) msg).stream();
+    Http2StreamDownstream s = streams.get(stream.id());
+    if (s == null && msg instanceof Http2DataFrame data) {
+      data.release(); // a stream this side already ended; the codec returns its window
+      return;
+    }
+    try {
+      if (s == null) {
+        s = new Http2StreamDownstream(this, ctx, stream);
+        streams.put(stream.id(), s);
+        s.onRequestHeaders((Http2HeadersFrame) msg);
+      } else if (msg instanceof Http2HeadersFrame trailers) {
+        s.onRequestTrailers(trailers);
+      } else {
+        s.onRequestData((Http2DataFrame) msg);
+      }
+    } catch (RuntimeException e) {
+      failed(s, stream.id(), e);
     }
   }
 
@@ -108,12 +104,6 @@ final class Http2StreamDispatcher extends ChannelInboundHandlerAdapter {
       return;
     }
     ctx.fireUserEventTriggered(evt);
-  }
-
-  @Override
-  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-    // The codec's flow controller tells each stream of the socket's writability (stream events).
-    ctx.fireChannelWritabilityChanged();
   }
 
   @Override
