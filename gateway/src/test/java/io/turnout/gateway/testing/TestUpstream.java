@@ -332,11 +332,26 @@ public final class TestUpstream implements AutoCloseable {
     }
   }
 
+  /** Byte {@code offset} of a {@code /bytes} body. */
+  public static byte patternByte(long offset) {
+    return (byte) ((offset % Streamer.CHUNK) % 251);
+  }
+
   /** Writes a large body chunk by chunk, each only when the socket can take it. */
   private static final class Streamer {
     private static final int CHUNK = 64 * 1024;
-    private static final ByteBuf PATTERN =
-        Unpooled.unreleasableBuffer(Unpooled.directBuffer(CHUNK).writeZero(CHUNK)).asReadOnly();
+
+    /** Byte {@code i} of every chunk is {@code i % 251}: {@link #patternByte} checks a body. */
+    private static final ByteBuf PATTERN = pattern();
+
+    private static ByteBuf pattern() {
+      ByteBuf b = Unpooled.directBuffer(CHUNK);
+      for (int i = 0; i < CHUNK; i++) {
+        b.writeByte(i % 251);
+      }
+      return Unpooled.unreleasableBuffer(b).asReadOnly();
+    }
+
     private final ChannelHandlerContext ctx;
     private final boolean keepAlive;
     private long remaining;
