@@ -8,6 +8,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.EpollMode;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.ReferenceCountUtil;
@@ -25,12 +27,18 @@ import io.turnout.gateway.proxy.Transport;
  *       pipeline, buffers) plus the kernel;
  *   <li>{@code http}: Netty's HTTP/1 codecs on both sides, the decoded objects passed through as
  *       they are: {@code bytes} plus the HTTP/1 object model (decode each head into a header map,
- *       encode it again).
+ *       encode it again);
+ *   <li>{@code splice}: always epoll; the client's bytes relayed as in {@code bytes}, the app's
+ *       moved to the client by {@code splice(2)} through a pipe ({@link
+ *       io.netty.channel.epoll.AbstractEpollStreamChannel#spliceTo}), never entering the JVM: the
+ *       floor a zero-copy response path would stand on (an upstream's FIN drops what Netty has not
+ *       spliced yet, which only a relay can afford).
  * </ul>
  *
  * Not a proxy anyone should run (one upstream connection per client, nothing validated); it is the
- * load benchmark's {@code relay-bytes} and {@code relay-http} targets, which say how much of the
- * gap to nginx and HAProxy any proxy built on Netty and the JVM would keep.
+ * load benchmark's {@code relay-bytes}, {@code relay-http} and (on request) {@code relay-splice}
+ * targets, which say how much of the gap to nginx and HAProxy any proxy built on Netty and the JVM
+ * would keep.
  *
  * <p>Usage: {@code java -cp turnout-bench.jar io.turnout.bench.floor.NettyRelay MODE PORT
  * UPSTREAM_PORT [THREADS]}. Confined to Netty's event loops: both channels of a pair share one.
@@ -39,15 +47,17 @@ public final class NettyRelay {
   private NettyRelay() {}
 
   public static void main(String[] args) throws InterruptedException {
-    if (args.length < 3 || !(args[0].equals("bytes") || args[0].equals("http"))) {
-      System.err.println("usage: NettyRelay bytes|http PORT UPSTREAM_PORT [THREADS]");
+    if (args.length < 3
+        || !(args[0].equals("bytes") || args[0].equals("http") || args[0].equals("splice"))) {
+      System.err.println("usage: NettyRelay bytes|http|splice PORT UPSTREAM_PORT [THREADS]");
       System.exit(2);
     }
     boolean http = args[0].equals("http");
+    boolean splice = args[0].equals("splice");
     int port = Integer.parseInt(args[1]);
     int upstreamPort = Integer.parseInt(args[2]);
     int threads = args.length > 3 ? Integer.parseInt(args[3]) : 2;
-    Transport transport = Transport.best();
+    Transport transport = splice ? Transport.EPOLL : Transport.best();
     FloorListener.serveUntilStopped(
         transport,
         "relay",
@@ -60,7 +70,10 @@ public final class NettyRelay {
             if (http) {
               client.pipeline().addLast(new HttpServerCodec());
             }
-            client.pipeline().addLast(new ClientSide(transport, upstreamPort, http));
+            if (splice) {
+              ((EpollSocketChannel) client).config().setEpollMode(EpollMode.LEVEL_TRIGGERED);
+            }
+            client.pipeline().addLast(new ClientSide(transport, upstreamPort, http, splice));
           }
         },
         "relay (" + args[0] + ") on 127.0.0.1:" + port + " -> :" + upstreamPort);
@@ -72,10 +85,13 @@ public final class NettyRelay {
     private final int upstreamPort;
     private final boolean http;
 
-    ClientSide(Transport transport, int upstreamPort, boolean http) {
+    private final boolean splice;
+
+    ClientSide(Transport transport, int upstreamPort, boolean http, boolean splice) {
       this.transport = transport;
       this.upstreamPort = upstreamPort;
       this.http = http;
+      this.splice = splice;
     }
 
     private Channel upstream;
@@ -104,6 +120,17 @@ public final class NettyRelay {
                   f -> {
                     if (f.isSuccess()) {
                       upstream = f.channel();
+                      if (splice) {
+                        EpollSocketChannel up = (EpollSocketChannel) upstream;
+                        up.config().setEpollMode(EpollMode.LEVEL_TRIGGERED);
+                        up.spliceTo((EpollSocketChannel) client, Integer.MAX_VALUE)
+                            .addListener(
+                                (ChannelFutureListener)
+                                    done -> {
+                                      client.close();
+                                      up.close();
+                                    });
+                      }
                       client.config().setAutoRead(true);
                     } else {
                       client.close();

@@ -46,6 +46,9 @@ public final class LoadBench {
   static final int HAPROXY_PORT = 18083;
   static final int RELAY_BYTES_PORT = 18084;
   static final int RELAY_HTTP_PORT = 18085;
+  static final int RELAY_SPLICE_PORT = 18086;
+  static final int TURNOUT_EPOLL_PORT = 18087;
+  static final int TURNOUT_EPOLL_ADMIN_PORT = 19912;
 
   /**
    * The JVM options the README recommends for the gateway ("Memory and speed"): a heap that starts
@@ -363,26 +366,39 @@ public final class LoadBench {
   private Target newTarget(String name) {
     return switch (name) {
       case "direct" -> new DirectTarget(work, apps.get(0), BLUE_PORT);
-      case "turnout" ->
-          new TurnoutTarget(
-              work,
-              TURNOUT_PORT,
-              TURNOUT_ADMIN_PORT,
-              Path.of(opts.getOrDefault("gateway-jar", "gateway/target/turnout-gateway.jar")),
-              List.of(
-                  opts.getOrDefault("turnout-java-opts", TURNOUT_JAVA_OPTS_DEFAULT)
-                      .trim()
-                      .split("\\s+")),
-              BLUE_PORT,
-              GREEN_PORT);
+      case "turnout", "turnout-epoll" -> {
+        boolean epoll = name.equals("turnout-epoll");
+        List<String> javaOptions =
+            new ArrayList<>(
+                List.of(
+                    opts.getOrDefault("turnout-java-opts", TURNOUT_JAVA_OPTS_DEFAULT)
+                        .trim()
+                        .split("\\s+")));
+        if (epoll) {
+          javaOptions.add("-Dturnout.transport=epoll");
+        }
+        yield new TurnoutTarget(
+            name,
+            work,
+            epoll ? TURNOUT_EPOLL_PORT : TURNOUT_PORT,
+            epoll ? TURNOUT_EPOLL_ADMIN_PORT : TURNOUT_ADMIN_PORT,
+            Path.of(opts.getOrDefault("gateway-jar", "gateway/target/turnout-gateway.jar")),
+            javaOptions,
+            BLUE_PORT,
+            GREEN_PORT);
+      }
       case "nginx" -> new NginxTarget(work, NGINX_PORT, BLUE_PORT, GREEN_PORT);
       case "haproxy" -> new HaproxyTarget(work, HAPROXY_PORT, BLUE_PORT, GREEN_PORT);
-      case "relay-bytes", "relay-http" -> {
-        boolean bytes = name.equals("relay-bytes");
+      case "relay-bytes", "relay-http", "relay-splice" -> {
+        String mode = name.substring("relay-".length());
         yield new RelayTarget(
             work,
-            bytes ? "bytes" : "http",
-            bytes ? RELAY_BYTES_PORT : RELAY_HTTP_PORT,
+            mode,
+            switch (mode) {
+              case "bytes" -> RELAY_BYTES_PORT;
+              case "http" -> RELAY_HTTP_PORT;
+              default -> RELAY_SPLICE_PORT;
+            },
             benchJar(),
             List.of(
                 opts.getOrDefault("turnout-java-opts", TURNOUT_JAVA_OPTS_DEFAULT)

@@ -17,6 +17,7 @@ final class TurnoutTarget extends Target {
   private final int greenPort;
 
   TurnoutTarget(
+      String name,
       Path workDir,
       int port,
       int adminPort,
@@ -24,7 +25,7 @@ final class TurnoutTarget extends Target {
       List<String> javaOptions,
       int bluePort,
       int greenPort) {
-    super("turnout", port, workDir);
+    super(name, port, workDir);
     this.jar = jar;
     this.javaOptions = List.copyOf(javaOptions);
     this.adminPort = adminPort;
