@@ -8,7 +8,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.epoll.EpollMode;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -70,9 +69,6 @@ public final class NettyRelay {
             if (http) {
               client.pipeline().addLast(new HttpServerCodec());
             }
-            if (splice) {
-              ((EpollSocketChannel) client).config().setEpollMode(EpollMode.LEVEL_TRIGGERED);
-            }
             client.pipeline().addLast(new ClientSide(transport, upstreamPort, http, splice));
           }
         },
@@ -84,7 +80,6 @@ public final class NettyRelay {
     private final Transport transport;
     private final int upstreamPort;
     private final boolean http;
-
     private final boolean splice;
 
     ClientSide(Transport transport, int upstreamPort, boolean http, boolean splice) {
@@ -121,8 +116,8 @@ public final class NettyRelay {
                     if (f.isSuccess()) {
                       upstream = f.channel();
                       if (splice) {
+                        // Netty 4.2's epoll is always level-triggered, as spliceTo requires.
                         EpollSocketChannel up = (EpollSocketChannel) upstream;
-                        up.config().setEpollMode(EpollMode.LEVEL_TRIGGERED);
                         up.spliceTo((EpollSocketChannel) client, Integer.MAX_VALUE)
                             .addListener(
                                 (ChannelFutureListener)

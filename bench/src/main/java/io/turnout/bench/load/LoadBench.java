@@ -363,17 +363,18 @@ public final class LoadBench {
     }
   }
 
+  /** The gateway's JVM options ({@code --turnout-java-opts}), which the relays run with too. */
+  private List<String> turnoutJavaOptions() {
+    return List.of(
+        opts.getOrDefault("turnout-java-opts", TURNOUT_JAVA_OPTS_DEFAULT).trim().split("\\s+"));
+  }
+
   private Target newTarget(String name) {
     return switch (name) {
       case "direct" -> new DirectTarget(work, apps.get(0), BLUE_PORT);
       case "turnout", "turnout-epoll" -> {
         boolean epoll = name.equals("turnout-epoll");
-        List<String> javaOptions =
-            new ArrayList<>(
-                List.of(
-                    opts.getOrDefault("turnout-java-opts", TURNOUT_JAVA_OPTS_DEFAULT)
-                        .trim()
-                        .split("\\s+")));
+        List<String> javaOptions = new ArrayList<>(turnoutJavaOptions());
         if (epoll) {
           javaOptions.add("-Dturnout.transport=epoll");
         }
@@ -400,10 +401,7 @@ public final class LoadBench {
               default -> RELAY_SPLICE_PORT;
             },
             benchJar(),
-            List.of(
-                opts.getOrDefault("turnout-java-opts", TURNOUT_JAVA_OPTS_DEFAULT)
-                    .trim()
-                    .split("\\s+")),
+            turnoutJavaOptions(),
             BLUE_PORT);
       }
       default -> throw new IllegalArgumentException("unknown target " + name);
