@@ -180,23 +180,4 @@ class LargeResponseTest {
     }
     return got;
   }
-
-  /** Reads up to {@code n} body bytes; fewer when the connection ends first. */
-  private static long readBody(InputStream in, long n) throws IOException {
-    byte[] buf = new byte[1 << 16];
-    long got = 0;
-    while (got < n) {
-      int r;
-      try {
-        r = in.read(buf, 0, (int) Math.min(buf.length, n - got));
-      } catch (SocketException reset) {
-        break;
-      }
-      if (r < 0) {
-        break;
-      }
-      got += r;
-    }
-    return got;
-  }
 }
